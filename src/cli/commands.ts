@@ -1,0 +1,24 @@
+/** A sub-command: takes its own argv (after the command name), returns the exit code. */
+export type CommandRunner = (argv: string[]) => Promise<number>;
+
+export interface CommandEntry {
+  summary: string;
+  /** Loaded on demand so that `fedmetanas --help` starts fast and never loads tfjs. */
+  load: () => Promise<CommandRunner>;
+}
+
+/** Every sub-command of `fedmetanas`, in help order. */
+export const COMMANDS: Record<string, CommandEntry> = {
+  backends: {
+    summary: 'List tensor backends, which are installed, and what `auto` picks here',
+    load: async () => (await import('./commands/backends.js')).backendsCommand,
+  },
+  search: {
+    summary: 'Run a federated architecture search with N peers in one process and write a run folder',
+    load: async () => (await import('./commands/search.js')).searchCommand,
+  },
+  data: {
+    summary: 'Report per-peer shard sizes and label histograms of a partition',
+    load: async () => (await import('./commands/data.js')).dataCommand,
+  },
+};

@@ -1,0 +1,177 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { partition } from '../data/partition/index.js';
+import { loadDataset } from '../data/registry.js';
+import { splitAll } from '../data/split.js';
+import type { Dataset } from '../data/types.js';
+import {
+  cellToDot,
+  deriveGenotype,
+  genotypeToJSON,
+  toDartsString,
+  type Genotype,
+} from '../nas/genotype/index.js';
+import { runInProcessFederation } from '../nas/harness/run.js';
+import type { HarnessConfig, HarnessResult, RoundMetrics } from '../nas/harness/types.js';
+import { evaluate, type EvalResult } from '../nas/learn/evaluate.js';
+import { createSupernet } from '../nas/space/supernet.js';
+import { resolveSearchSpace, type SearchSpaceConfig } from '../nas/space/config.js';
+import { hashConfig } from '../nas/state/config-hash.js';
+import { saveModelStateFile } from '../nas/state/file.js';
+import type { ModelState } from '../nas/state/types.js';
+import { initBackend, type BackendInfo } from '../tensor/backend.js';
+import type { SearchRunConfig } from './config.js';
+import { DatasetTestSource, ShardPeerData } from './peer-data.js';
+import { defaultRunName, RunFolder } from './run-folder.js';
+
+/** What a finished search run reports (also written as `summary.json`). */
+export interface SearchSummary {
+  runDir: string;
+  method: string;
+  rounds: number;
+  peers: number;
+  /** Global model before the first round and after the last, on the peers' pooled local test splits. */
+  initial: EvalResult;
+  final: EvalResult | undefined;
+  /** The final model on the dataset's global test set (derived network for FedMetaNAS and FedAvg). */
+  globalTest: EvalResult;
+  genotype: Genotype;
+  dartsGenotype: string;
+  prunedCandidates: number;
+  wallTimeMs: number;
+  backend: BackendInfo;
+}
+
+/** Progress hooks of `runSearch`. */
+export interface SearchHooks {
+  onStart?: (info: {
+    runDir: string;
+    dataset: Dataset;
+    backend: BackendInfo;
+    space: SearchSpaceConfig;
+  }) => void;
+  onRound?: (metrics: RoundMetrics) => void;
+}
+
+/** The search space for a dataset: the run's space settings plus the dataset's shape and classes. */
+export function spaceForDataset(config: SearchRunConfig, dataset: Dataset): SearchSpaceConfig {
+  return resolveSearchSpace({
+    ...config.space,
+    inChannels: dataset.channels === 1 ? 1 : 3,
+    imageSize: dataset.height,
+    numClasses: dataset.numClasses,
+  });
+}
+
+/** The genotype the alphas and masks of a model state derive. */
+export function genotypeOfState(state: ModelState, space: SearchSpaceConfig): Genotype {
+  const alphas = new Map(Object.entries(state.alphas).map(([k, v]) => [k, v.data]));
+  const masks = new Map(Object.entries(state.masks));
+  return deriveGenotype({ alphas, masks, ops: space.ops, nodes: space.nodes }, space.deriveRule);
+}
+
+function harnessConfig(config: SearchRunConfig, configHash: string, hooks: SearchHooks): HarnessConfig {
+  return {
+    method: config.method,
+    rounds: config.rounds,
+    seed: config.seed,
+    configHash,
+    localEpochs: config.localEpochs,
+    ...(config.localSteps !== undefined ? { localSteps: config.localSteps } : {}),
+    fedmetanas: { relax: config.relax },
+    tauMax: config.tauMax,
+    tauMin: config.tauMin,
+    prune: { threshold: config.pruneThreshold },
+    eval: { every: config.evalEvery, batchSize: config.evalBatchSize },
+    ...(config.personalizeSteps > 0 ? { personalize: { steps: config.personalizeSteps } } : {}),
+    ...(hooks.onRound ? { onRound: hooks.onRound } : {}),
+  };
+}
+
+/**
+ * A local multi-peer search in one process: load the dataset, give every peer its shard and splits,
+ * run the federated rounds, evaluate the final network on the global test set, and write the run
+ * folder: `config.json` (effective config, backend, versions), `rounds.jsonl`, `summary.json`,
+ * `model.fmns`, `genotype.json`, `genotype.txt` (DARTS string), `normal.dot`, `reduce.dot`.
+ */
+export async function runSearch(config: SearchRunConfig, hooks: SearchHooks = {}): Promise<SearchSummary> {
+  const started = performance.now();
+  const backend = await initBackend(config.backend);
+  const dataset = await loadDataset(config.dataset, config.dataDir ? { dataDir: config.dataDir } : {});
+  const space = spaceForDataset(config, dataset);
+  const spec = { ...config.partition, numPeers: config.peers, seed: config.seed };
+  const shards = partition(dataset.train.labels, spec);
+  const splits = splitAll(shards, dataset.train.labels, config.seed, { fractions: config.split });
+  const peers = splits.map((s, i) => new ShardPeerData(i, dataset, s));
+  const name =
+    config.name ?? defaultRunName(`${config.method}-${dataset.name}-${spec.scheme}-s${config.seed}`);
+  const folder = await RunFolder.create(config.out, name);
+  const configHash = hashConfig({ space, method: config.method });
+  await folder.writeJson('config.json', {
+    ...config,
+    partition: spec,
+    resolvedSpace: space,
+    configHash,
+    backend,
+    dataset: {
+      name: dataset.name,
+      source: dataset.source,
+      train: dataset.train.count,
+      test: dataset.test.count,
+    },
+    shardSizes: shards.map((s) => s.length),
+    createdAt: new Date().toISOString(),
+  });
+  hooks.onStart?.({ runDir: folder.path, dataset, backend, space });
+
+  const model = createSupernet(space, { seed: config.seed });
+  const pending: Promise<void>[] = [];
+  let result: HarnessResult;
+  try {
+    result = runInProcessFederation(
+      model,
+      peers,
+      harnessConfig(config, configHash, {
+        onRound: (m) => {
+          pending.push(folder.appendJsonl('rounds.jsonl', m));
+          hooks.onRound?.(m);
+        },
+      }),
+    );
+    await Promise.all(pending);
+    const evalMode = result.settings.evalMode;
+    const globalTest = evaluate(model, new DatasetTestSource(dataset), {
+      mode: evalMode,
+      batchSize: config.evalBatchSize,
+    });
+    const genotype = genotypeOfState(result.finalState, space);
+    await saveModelStateFile(folder.file('model.fmns'), result.finalState);
+    await folder.writeText('genotype.json', `${genotypeToJSON(genotype, 2)}\n`);
+    await folder.writeText('genotype.txt', `${toDartsString(genotype)}\n`);
+    await folder.writeText('normal.dot', cellToDot(genotype, 'normal'));
+    await folder.writeText('reduce.dot', cellToDot(genotype, 'reduce'));
+    const last = result.rounds[result.rounds.length - 1];
+    const summary: SearchSummary = {
+      runDir: folder.path,
+      method: config.method,
+      rounds: result.rounds.length,
+      peers: peers.length,
+      initial: result.initial,
+      final: [...result.rounds].reverse().find((r) => r.global)?.global,
+      globalTest,
+      genotype,
+      dartsGenotype: toDartsString(genotype),
+      prunedCandidates: last?.prunedCandidates ?? 0,
+      wallTimeMs: performance.now() - started,
+      backend,
+    };
+    await folder.writeJson('summary.json', {
+      ...summary,
+      settings: result.settings,
+      evalMode,
+      numTensors: tf.memory().numTensors,
+    });
+    return summary;
+  } finally {
+    model.dispose();
+  }
+}

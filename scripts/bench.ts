@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, installedVersion, parseBackendChoice } from '../src/tensor/backend.js';
 import { kernelSuite } from './bench/kernels.js';
+import { supernetSuite } from './bench/supernet.js';
+import { runNetworkBenches } from './bench/network.js';
 import { DEFAULT_RUN_OPTIONS, runCase, type BenchResult, type BenchSuite } from './bench/registry.js';
 
-/** Every suite the bench runs; add yours here (e.g. `supernetSuite` from ./bench/supernet.js). */
-export const SUITES: BenchSuite[] = [kernelSuite];
+/** Every suite the bench runs. */
+export const SUITES: BenchSuite[] = [kernelSuite, supernetSuite];
 
 const USAGE = `Usage: npm run bench -- [--json] [--filter PREFIX] [--backend wasm|cpu|tensorflow|auto]
                        [--reps N] [--warmup N] [--heavy] [--threads N]
@@ -67,7 +69,10 @@ async function main(): Promise<void> {
     results.push(r);
     if (values.json) console.log(JSON.stringify(r));
   }
+  const network = await runNetworkBenches(values.filter, { node: versions.node ?? '' });
+  for (const line of network) if (values.json) console.log(JSON.stringify(line));
   if (!values.json) {
+    for (const line of network) console.log(`${line.name}  ${line.ms.toFixed(1)} ms`);
     console.log(
       `backend ${info.name}, tfjs ${versions.tfjs}, node ${versions.node}, wasm ${installedVersion('@tensorflow/tfjs-backend-wasm') ?? '-'}`,
     );

@@ -17,6 +17,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Run a federated architecture search with N peers in one process and write a run folder',
     load: async () => (await import('./commands/search.js')).searchCommand,
   },
+  peer: {
+    summary: 'Run one peer of a serverless federation (libp2p): train, aggregate when elected, pull global models',
+    load: async () => (await import('./commands/peer.js')).peerCommand,
+  },
+  simulate: {
+    summary: 'Run N real peers on 127.0.0.1 as separate processes and write one run folder',
+    load: async () => (await import('./commands/simulate.js')).simulateCommand,
+  },
   data: {
     summary: 'Report per-peer shard sizes and label histograms of a partition',
     load: async () => (await import('./commands/data.js')).dataCommand,

@@ -30,7 +30,12 @@ function progress(fn: string, step: number, steps: number, tauMax: number, tauMi
 }
 
 /** GDAS linear annealing: tauMax - (tauMax - tauMin) * step / (steps - 1), clamped at tauMin. */
-export function linearTau(step: number, steps: number, tauMax = DEFAULT_TAU_MAX, tauMin = DEFAULT_TAU_MIN): number {
+export function linearTau(
+  step: number,
+  steps: number,
+  tauMax = DEFAULT_TAU_MAX,
+  tauMin = DEFAULT_TAU_MIN,
+): number {
   const t = progress('linearTau', step, steps, tauMax, tauMin);
   return tauMax - (tauMax - tauMin) * t;
 }

@@ -76,7 +76,9 @@ export function gumbelSoftmax(
   mask?: ArrayLike<number>,
 ): GumbelSample {
   if (noise.length !== alpha.length) {
-    throw new GumbelError(`Error in gumbelSoftmax: noise must have length ${alpha.length}, found ${noise.length}`);
+    throw new GumbelError(
+      `Error in gumbelSoftmax: noise must have length ${alpha.length}, found ${noise.length}`,
+    );
   }
   const z = Array.from(alpha, (a, i) => a + noise[i]);
   return { probs: maskedSoftmax(z, mask, tau), index: maskedArgmax(z, mask) };
@@ -109,7 +111,9 @@ export function relaxedProbs(logits: tf.Tensor, offsets: tf.Tensor, tau: number)
  */
 export function straightThrough(soft: tf.Tensor, hard: Float32Array): tf.Tensor {
   if (hard.length !== soft.size) {
-    throw new GumbelError(`Error in straightThrough: hard must have ${soft.size} values, found ${hard.length}`);
+    throw new GumbelError(
+      `Error in straightThrough: hard must have ${soft.size} values, found ${hard.length}`,
+    );
   }
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
     value: tf.tensor(hard, (args[0] as tf.Tensor).shape),

@@ -43,22 +43,27 @@ function checkPair(
     const m = masks.get(key);
     if (!m) throw new PruningError(`Error in ${fn}: masks must contain every alpha key, found no '${key}'`);
     if (m.length !== a.length) {
-      throw new PruningError(`Error in ${fn}: masks['${key}'] must have length ${a.length}, found ${m.length}`);
+      throw new PruningError(
+        `Error in ${fn}: masks['${key}'] must have length ${a.length}, found ${m.length}`,
+      );
     }
     checkMask(fn, key, m);
   }
   for (const key of masks.keys()) {
-    if (!alphas.has(key)) throw new PruningError(`Error in ${fn}: alphas must contain mask key '${key}', found none`);
+    if (!alphas.has(key))
+      throw new PruningError(`Error in ${fn}: alphas must contain mask key '${key}', found none`);
   }
 }
 
 function checkMask(fn: string, key: string, m: ArrayLike<number>): void {
   let alive = 0;
   for (let i = 0; i < m.length; i++) {
-    if (m[i] !== 0 && m[i] !== 1) throw new PruningError(`Error in ${fn}: masks['${key}'] must hold 0/1, found ${m[i]}`);
+    if (m[i] !== 0 && m[i] !== 1)
+      throw new PruningError(`Error in ${fn}: masks['${key}'] must hold 0/1, found ${m[i]}`);
     alive += m[i];
   }
-  if (alive === 0) throw new PruningError(`Error in ${fn}: masks['${key}'] must keep a candidate, found none`);
+  if (alive === 0)
+    throw new PruningError(`Error in ${fn}: masks['${key}'] must keep a candidate, found none`);
 }
 
 /**
@@ -117,14 +122,17 @@ export interface MergeResult {
  * ties), so no edge or node ever becomes empty. All peers must share keys and lengths.
  */
 export function mergeMasks(all: readonly ReadonlyMap<string, ArrayLike<number>>[]): MergeResult {
-  if (all.length === 0) throw new PruningError('Error in mergeMasks: masks must be a non-empty list, found []');
+  if (all.length === 0)
+    throw new PruningError('Error in mergeMasks: masks must be a non-empty list, found []');
   const first = all[0];
   const out = new Map<string, Float32Array>();
   const fallbacks: string[] = [];
   for (const [p, m] of all.entries()) {
     for (const [key, v] of m) checkMask('mergeMasks', key, v);
     if (m.size !== first.size || [...m.keys()].some((k) => first.get(k)?.length !== m.get(k)?.length)) {
-      throw new PruningError(`Error in mergeMasks: masks[${p}] must have the keys and lengths of masks[0], found a mismatch`);
+      throw new PruningError(
+        `Error in mergeMasks: masks[${p}] must have the keys and lengths of masks[0], found a mismatch`,
+      );
     }
   }
   for (const [key, m0] of first) {
@@ -147,6 +155,10 @@ export function mergeMasks(all: readonly ReadonlyMap<string, ArrayLike<number>>[
 /** Number of live candidates per key. */
 export function aliveCounts(masks: ReadonlyMap<string, ArrayLike<number>>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const [key, m] of masks) out.set(key, Array.from(m).reduce((a, b) => a + b, 0));
+  for (const [key, m] of masks)
+    out.set(
+      key,
+      Array.from(m).reduce((a, b) => a + b, 0),
+    );
   return out;
 }

@@ -12,7 +12,15 @@ export type NodeEventType =
   | 'peer-disconnect'
   | 'start'
   | 'stop'
-  | 'error';
+  | 'error'
+  /** Round runtime (`src/node/runtime`): round progress, phases, failovers, conflicts, checkpoints. */
+  | 'round'
+  | 'phase'
+  | 'metrics'
+  | 'failover'
+  | 'conflict'
+  | 'checkpoint'
+  | 'sync';
 
 /** One line of the event log; `ts` (ms since epoch) is added when recorded. */
 export interface NodeEvent {

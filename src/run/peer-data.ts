@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { datasetBatchOptions, makeBatch, type BatchOptions } from '../data/pipeline/batch.js';
 import type { PeerSplit } from '../data/split.js';
 import type { Dataset } from '../data/types.js';

@@ -28,7 +28,9 @@ class Parser {
 
   fail(expected: string): never {
     const found = this.i < this.s.length ? JSON.stringify(this.s.slice(this.i, this.i + 20)) : 'end of input';
-    throw new GenotypeParseError(`Error in parseDartsGenotype: text must have ${expected} at offset ${this.i}, found ${found}`);
+    throw new GenotypeParseError(
+      `Error in parseDartsGenotype: text must have ${expected} at offset ${this.i}, found ${found}`,
+    );
   }
 
   private ws(): void {
@@ -70,11 +72,15 @@ class Parser {
       return Number(num[0]);
     }
     const name = this.ident();
-    if (name !== 'range' && name !== 'list') this.fail("a list, tuple, string, integer or range(...)");
+    if (name !== 'range' && name !== 'list') this.fail('a list, tuple, string, integer or range(...)');
     const args = this.seq('(', ')');
-    if (name === 'list') return args.length === 1 && Array.isArray(args[0]) ? args[0] : this.fail('list(range(...))');
-    const ints = args.every((a) => typeof a === 'number') ? (args as number[]) : this.fail('integer range bounds');
-    const [start, stop] = ints.length === 1 ? [0, ints[0]] : ints.length === 2 ? ints : this.fail('range(a, b)');
+    if (name === 'list')
+      return args.length === 1 && Array.isArray(args[0]) ? args[0] : this.fail('list(range(...))');
+    const ints = args.every((a) => typeof a === 'number')
+      ? (args as number[])
+      : this.fail('integer range bounds');
+    const [start, stop] =
+      ints.length === 1 ? [0, ints[0]] : ints.length === 2 ? ints : this.fail('range(a, b)');
     return Array.from({ length: Math.max(stop - start, 0) }, (_, k) => start + k);
   }
 
@@ -96,9 +102,18 @@ class Parser {
 }
 
 function toEdges(field: string, v: Value | undefined): GenotypeEdge[] {
-  if (!Array.isArray(v)) throw new GenotypeParseError(`Error in parseDartsGenotype: ${field} must be a list, found ${JSON.stringify(v)}`);
+  if (!Array.isArray(v))
+    throw new GenotypeParseError(
+      `Error in parseDartsGenotype: ${field} must be a list, found ${JSON.stringify(v)}`,
+    );
   return v.map((t) => {
-    if (!Array.isArray(t) || t.length !== 2 || typeof t[0] !== 'string' || typeof t[1] !== 'number' || !isOpName(t[0])) {
+    if (
+      !Array.isArray(t) ||
+      t.length !== 2 ||
+      typeof t[0] !== 'string' ||
+      typeof t[1] !== 'number' ||
+      !isOpName(t[0])
+    ) {
       throw new GenotypeParseError(
         `Error in parseDartsGenotype: ${field} entries must be ('<DARTS op>', <int>), found ${JSON.stringify(t)}`,
       );
@@ -109,7 +124,9 @@ function toEdges(field: string, v: Value | undefined): GenotypeEdge[] {
 
 function toInts(field: string, v: Value | undefined): number[] {
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) {
-    throw new GenotypeParseError(`Error in parseDartsGenotype: ${field} must be a list of integers or a range, found ${JSON.stringify(v)}`);
+    throw new GenotypeParseError(
+      `Error in parseDartsGenotype: ${field} must be a list of integers or a range, found ${JSON.stringify(v)}`,
+    );
   }
   return v as number[];
 }

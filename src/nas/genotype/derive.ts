@@ -27,7 +27,9 @@ function livePairs(arch: ArchValues, type: CellType, n: number): number[] {
     .map((_, k) => k)
     .filter((k) => mask[k] !== 0);
   if (live.length === 0) {
-    throw new GenotypeError(`Error in deriveGenotype: mask '${nodeKey(type, n)}' must keep a pair, found none`);
+    throw new GenotypeError(
+      `Error in deriveGenotype: mask '${nodeKey(type, n)}' must keep a pair, found none`,
+    );
   }
   return live;
 }

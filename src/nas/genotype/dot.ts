@@ -30,7 +30,9 @@ export function cellToDot(g: Genotype, type: CellType): string {
   for (let n = 0; n < nodes; n++) lines.push(`  ${quote(String(n))} [fillcolor=lightblue];`);
   edges.forEach((e, i) => {
     const node = Math.floor(i / 2);
-    lines.push(`  ${quote(stateName(e.input))} -> ${quote(String(node))} [label=${quote(e.op)}, fillcolor=gray];`);
+    lines.push(
+      `  ${quote(stateName(e.input))} -> ${quote(String(node))} [label=${quote(e.op)}, fillcolor=gray];`,
+    );
   });
   lines.push(`  ${quote('c_{k}')} [fillcolor=palegoldenrod];`);
   for (const s of concat) lines.push(`  ${quote(stateName(s))} -> ${quote('c_{k}')} [fillcolor=gray];`);

@@ -18,6 +18,9 @@ export function readArchValues(model: ConfiguredModel): ArchValues {
 }
 
 /** The genotype a model currently encodes (default rule: the model config's `deriveRule`). */
-export function deriveModelGenotype(model: ConfiguredModel, rule: DeriveRule = model.config.deriveRule): Genotype {
+export function deriveModelGenotype(
+  model: ConfiguredModel,
+  rule: DeriveRule = model.config.deriveRule,
+): Genotype {
   return deriveGenotype(readArchValues(model), rule);
 }

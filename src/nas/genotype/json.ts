@@ -7,7 +7,11 @@ export function genotypeToJSON(g: Genotype, space?: number): string {
   validateGenotype(g, {}, 'genotypeToJSON');
   const { normal, normalConcat, reduce, reduceConcat } = g;
   const strip = (es: Genotype['normal']) => es.map(({ op, input }) => ({ op, input }));
-  return JSON.stringify({ normal: strip(normal), normalConcat, reduce: strip(reduce), reduceConcat }, null, space);
+  return JSON.stringify(
+    { normal: strip(normal), normalConcat, reduce: strip(reduce), reduceConcat },
+    null,
+    space,
+  );
 }
 
 /** Parse and validate the JSON form (text or already-parsed object). Throws `GenotypeError`. */
@@ -17,13 +21,18 @@ export function genotypeFromJSON(json: string | unknown): Genotype {
     try {
       obj = JSON.parse(json);
     } catch (err) {
-      throw new GenotypeError(`Error in genotypeFromJSON: json must be valid JSON, found ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new GenotypeError(
+        `Error in genotypeFromJSON: json must be valid JSON, found ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
   if (typeof obj !== 'object' || obj === null) {
-    throw new GenotypeError(`Error in genotypeFromJSON: json must be an object, found ${JSON.stringify(obj)}`);
+    throw new GenotypeError(
+      `Error in genotypeFromJSON: json must be an object, found ${JSON.stringify(obj)}`,
+    );
   }
   const g = obj as Genotype;
   validateGenotype(g, {}, 'genotypeFromJSON');

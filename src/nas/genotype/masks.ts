@@ -7,7 +7,8 @@ import { validateGenotype } from './validate.js';
 /** All-ones masks (nothing pruned) for every alpha key of a search space. */
 export function fullMasks(config: Pick<SearchSpaceConfig, 'nodes' | 'ops'>): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
-  for (const [key, n] of alphaShapes(config.nodes, config.ops.length)) out.set(key, new Float32Array(n).fill(1));
+  for (const [key, n] of alphaShapes(config.nodes, config.ops.length))
+    out.set(key, new Float32Array(n).fill(1));
   return out;
 }
 

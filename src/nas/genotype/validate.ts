@@ -29,15 +29,20 @@ export function validateGenotype(g: Genotype, check: GenotypeCheck = {}, fn = 'v
     if (check.nodes !== undefined && n !== check.nodes) bad(type, `${check.nodes} nodes (2 edges each)`, n);
     edges.forEach((edge, i) => {
       const node = Math.floor(i / 2);
-      if (!edge || typeof edge.op !== 'string' || !isOpName(edge.op)) bad(`${type}[${i}].op`, 'a DARTS op', edge?.op);
-      if (check.ops && !check.ops.includes(edge.op)) bad(`${type}[${i}].op`, `one of ${check.ops.join(', ')}`, edge.op);
+      if (!edge || typeof edge.op !== 'string' || !isOpName(edge.op))
+        bad(`${type}[${i}].op`, 'a DARTS op', edge?.op);
+      if (check.ops && !check.ops.includes(edge.op))
+        bad(`${type}[${i}].op`, `one of ${check.ops.join(', ')}`, edge.op);
       if (!Number.isInteger(edge.input) || edge.input < 0 || edge.input >= node + 2) {
         bad(`${type}[${i}].input`, `an integer in [0, ${node + 1}]`, edge.input);
       }
     });
     const concat = type === 'normal' ? g.normalConcat : g.reduceConcat;
-    if (!Array.isArray(concat) || concat.length === 0) bad(`${type}Concat`, 'a non-empty list of states', concat);
-    for (const s of concat) if (!Number.isInteger(s) || s < 0 || s >= n + 2) bad(`${type}Concat`, `states in [0, ${n + 1}]`, concat);
+    if (!Array.isArray(concat) || concat.length === 0)
+      bad(`${type}Concat`, 'a non-empty list of states', concat);
+    for (const s of concat)
+      if (!Number.isInteger(s) || s < 0 || s >= n + 2)
+        bad(`${type}Concat`, `states in [0, ${n + 1}]`, concat);
   }
   return nodes;
 }

@@ -26,6 +26,7 @@ export interface CellPlan {
   nodes: PlanTerm[][];
 }
 
+/** Inputs of `planCell`: the cell type, its topology and ops, the model's alphas and masks, the mode. */
 export interface PlanArgs {
   type: CellType;
   topology: CellTopology;
@@ -36,6 +37,7 @@ export interface PlanArgs {
   tau: number;
   /** Required for `hard` and `soft`. */
   rng?: Rng;
+  /** Rule of the `discrete` mode. */
   deriveRule: DeriveRule;
 }
 
@@ -59,7 +61,11 @@ function discretePlan(a: PlanArgs): CellPlan {
   const alphas = new Map<string, Float32Array>();
   for (const e of a.topology.edges) alphas.set(edgeKey(a.type, e.index), read(a, edgeKey(a.type, e.index)));
   for (let n = 0; n < a.topology.nodes; n++) alphas.set(nodeKey(a.type, n), read(a, nodeKey(a.type, n)));
-  const derived = deriveCell({ alphas, masks: a.masks, ops: a.ops, nodes: a.topology.nodes }, a.type, a.deriveRule);
+  const derived = deriveCell(
+    { alphas, masks: a.masks, ops: a.ops, nodes: a.topology.nodes },
+    a.type,
+    a.deriveRule,
+  );
   const nodes: PlanTerm[][] = [];
   for (let n = 0; n < a.topology.nodes; n++) {
     nodes.push(
@@ -144,14 +150,23 @@ function relaxedPlan(a: PlanArgs): CellPlan {
   // 3. Terms.
   const nodes: PlanTerm[][] = [];
   if (mode === 'hard') {
-    const h = probs ? selectStraightThrough(probs, multi.map((e) => chosen.get(e) as number)) : [];
+    const h = probs
+      ? selectStraightThrough(
+          probs,
+          multi.map((e) => chosen.get(e) as number),
+        )
+      : [];
     for (const ne of nodeEdges) {
       nodes.push(
         ne
           .filter(({ edge }) => ops[chosen.get(edge) as number] !== 'none')
           .map(({ edge, weight }) => {
             const r = rowOf.get(edge);
-            return { edge, op: chosen.get(edge) as number, coef: mulCoef(weight, r === undefined ? null : h[r]) };
+            return {
+              edge,
+              op: chosen.get(edge) as number,
+              coef: mulCoef(weight, r === undefined ? null : h[r]),
+            };
           }),
       );
     }

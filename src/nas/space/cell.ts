@@ -51,7 +51,10 @@ export class SearchCell {
     this.ops = this.topology.edges.map((e) =>
       config.ops.map((name, k) =>
         OPS[name]({
-          scope: store.scope(`${p}.edges.${e.index}.${name}`, { alphaKey: edgeKey(this.type, e.index), index: k }),
+          scope: store.scope(`${p}.edges.${e.index}.${name}`, {
+            alphaKey: edgeKey(this.type, e.index),
+            index: k,
+          }),
           channels: c,
           stride: layout.reduction && e.from < 2 ? 2 : 1,
         }),
@@ -78,7 +81,11 @@ export class SearchCell {
         if (y) parts.push(y);
       }
       states.push(
-        parts.length === 0 ? tf.zeros([batch, outSize, outSize, c]) : parts.length === 1 ? parts[0] : tf.addN(parts),
+        parts.length === 0
+          ? tf.zeros([batch, outSize, outSize, c])
+          : parts.length === 1
+            ? parts[0]
+            : tf.addN(parts),
       );
     }
     return states.slice(2) as tf.Tensor4D[];

@@ -95,7 +95,8 @@ export function cellLayout(config: SearchSpaceConfig): CellLayout[] {
     const reduction = reductions.includes(i);
     if (reduction) {
       c *= 2;
-      if (size % 2 !== 0) fail('imageSize', `such that every reduction cell sees an even size (cell ${i})`, size);
+      if (size % 2 !== 0)
+        fail('imageSize', `such that every reduction cell sees an even size (cell ${i})`, size);
     }
     const outSize = reduction ? size / 2 : size;
     out.push({ reduction, reductionPrev, cPrevPrev, cPrev, c, inSize: size, outSize });
@@ -119,7 +120,8 @@ export function resolveSearchSpace(partial: Partial<SearchSpaceConfig> = {}): Se
   positiveInt('stemMultiplier', c.stemMultiplier);
   positiveInt('imageSize', c.imageSize);
   if (c.inChannels !== 1 && c.inChannels !== 3) fail('inChannels', '1 or 3', c.inChannels);
-  if (c.deriveRule !== 'pairs' && c.deriveRule !== 'top2') fail('deriveRule', "'pairs' or 'top2'", c.deriveRule);
+  if (c.deriveRule !== 'pairs' && c.deriveRule !== 'top2')
+    fail('deriveRule', "'pairs' or 'top2'", c.deriveRule);
   if (!Array.isArray(c.ops) || c.ops.length === 0) fail('ops', 'a non-empty list of DARTS op names', c.ops);
   for (const op of c.ops) if (!isOpName(op)) fail('ops', `names among ${OP_NAMES.join(', ')}`, op);
   if (new Set(c.ops).size !== c.ops.length) fail('ops', 'without duplicates', c.ops);

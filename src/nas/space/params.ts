@@ -62,7 +62,10 @@ export class ParamStore {
     trainable: boolean,
     owner: CandidateRef | undefined,
   ): tf.Variable {
-    if (this.weights.has(name) || this.buffers.has(name) || this.alphas.has(name)) throw new DuplicateParamError(`Error in ParamStore.add: name must be unique, found duplicate '${name}'`);
+    if (this.weights.has(name) || this.buffers.has(name) || this.alphas.has(name))
+      throw new DuplicateParamError(
+        `Error in ParamStore.add: name must be unique, found duplicate '${name}'`,
+      );
     const v = tf.variable(init, trainable, `${this.uid}/${name}`);
     init.dispose();
     into.set(name, v);

@@ -105,7 +105,10 @@ export class Supernet implements SearchModel {
       let s0: CellOutput = [this.stemBn.apply(stem, training)];
       let s1 = s0;
       for (const cell of this.cells) [s0, s1] = [s1, cell.forward(s0, s1, plans[cell.type], training)];
-      const pooled = tf.concat(s1.map((p) => tf.mean(p, [1, 2])), 1) as tf.Tensor2D;
+      const pooled = tf.concat(
+        s1.map((p) => tf.mean(p, [1, 2])),
+        1,
+      ) as tf.Tensor2D;
       return tf.add(tf.matMul(pooled, this.headWeight as tf.Tensor2D), this.headBias) as tf.Tensor2D;
     });
   }
@@ -121,6 +124,9 @@ export class Supernet implements SearchModel {
 }
 
 /** Build a supernet for a (partial) search-space config. */
-export function createSupernet(config: Partial<SearchSpaceConfig> = {}, opts: SupernetOptions = {}): Supernet {
+export function createSupernet(
+  config: Partial<SearchSpaceConfig> = {},
+  opts: SupernetOptions = {},
+): Supernet {
   return new Supernet(config, opts);
 }

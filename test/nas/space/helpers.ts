@@ -1,7 +1,10 @@
-import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients
 import * as tf from '@tensorflow/tfjs-core';
+import { registerTfjsGradients } from '../../../src/tensor/gradients.js';
 import type { SearchSpaceConfig } from '../../../src/nas/space/config.js';
 import { Rng } from '../../../src/util/rng.js';
+
+// Specs that build models before any `initBackend` still need tfjs-core's gradients.
+await registerTfjsGradients();
 
 /** A tiny space for numeric tests: 8x8x1 input, C=2, 3 cells (normal, reduce, reduce), 4 nodes. */
 export const TINY: Partial<SearchSpaceConfig> = {

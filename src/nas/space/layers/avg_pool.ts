@@ -27,11 +27,13 @@ export function avgPool3x3(x: tf.Tensor4D, stride: number): tf.Tensor4D {
         const inv = new Float32Array(rows.length * cols.length);
         rows.forEach((r, i) => cols.forEach((q, j) => (inv[i * cols.length + j] = 1 / (r * q))));
         const scaled = tf.mul(dy, tf.tensor4d(inv, [1, rows.length, cols.length, 1]));
-        return tf.engine().runKernel(
-          'DepthwiseConv2dNativeBackpropInput',
-          { dy: scaled, filter: tf.ones([3, 3, c, 1]) },
-          { strides: stride, pad: 1, dilations: 1, inputShape: xs.shape },
-        ) as tf.Tensor4D;
+        return tf
+          .engine()
+          .runKernel(
+            'DepthwiseConv2dNativeBackpropInput',
+            { dy: scaled, filter: tf.ones([3, 3, c, 1]) },
+            { strides: stride, pad: 1, dilations: 1, inputShape: xs.shape },
+          ) as tf.Tensor4D;
       },
     };
   });

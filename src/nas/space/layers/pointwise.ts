@@ -27,9 +27,10 @@ export const matMulFastGrad: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D = t
 
 /**
  * 1x1 stride-1 convolution, `filter` `[1, 1, Cin, Cout]`. On the cpu backend it is one matrix product
- * (`[B*H*W, Cin] x [Cin, Cout]`, 8x faster there than its conv gradients); elsewhere a 1x1 convolution
- * through the tensor ops (on wasm: XNNPACK forward and the training kernels' fast filter gradient,
- * 4x faster than the matrix-product gradient, whose weight gradient repacks a `[B*H*W, C]` operand).
+ * (`[B*H*W, Cin] x [Cin, Cout]`; its gradients `matMulFastGrad` are 8x faster there than the conv
+ * gradients); elsewhere a 1x1 convolution through the tensor ops (on wasm: XNNPACK forward and the
+ * training kernels' filter gradient, 4x faster than a matrix-product weight gradient, which repacks an
+ * `[B*H*W, C]` operand every call).
  */
 export function pointwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
   if (tf.getBackend() !== 'cpu') return conv2d(x, filter, { strides: 1, pad: 0, dilations: 1 });

@@ -18,7 +18,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/search.js')).searchCommand,
   },
   peer: {
-    summary: 'Run one peer of a serverless federation (libp2p): train, aggregate when elected, pull global models',
+    summary:
+      'Run one peer of a serverless federation (libp2p): train, aggregate when elected, pull global models',
     load: async () => (await import('./commands/peer.js')).peerCommand,
   },
   simulate: {

@@ -1,4 +1,15 @@
 import { hashConfig } from '../nas/state/config-hash.js';
+import { DEFAULT_TRANSFER_TIMEOUT_MS } from '../node/constants.js';
+import {
+  DEFAULT_FAILOVER_DEADLINE_MS,
+  DEFAULT_LINGER_MS,
+  DEFAULT_MAX_ROUND_MS,
+  DEFAULT_PARTICIPATION,
+  DEFAULT_QUORUM,
+  DEFAULT_ROUND_TIMEOUT_MS,
+  DEFAULT_START_TIMEOUT_MS,
+} from '../node/runtime/constants.js';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../protocol/membership.js';
 import type { TensorEncoding } from '../protocol/compression/container.js';
 import type { SearchRunConfig } from './config.js';
 
@@ -25,18 +36,18 @@ export interface NetworkRunOptions {
   minPeers?: number;
 }
 
-/** Defaults of the network options (production values; `simulate` shortens heartbeats). */
+/** Defaults of the network options: the runtime's defaults (`simulate` shortens heartbeats). */
 export const DEFAULT_NETWORK_RUN: Readonly<NetworkRunOptions> = Object.freeze({
   compression: 'fp32',
-  quorum: 1,
-  participation: 1,
-  roundTimeoutMs: 60_000,
-  failoverDeadlineMs: 120_000,
-  startTimeoutMs: 120_000,
-  maxRoundMs: 30 * 60_000,
-  lingerMs: 30_000,
-  heartbeatIntervalMs: 2_000,
-  transferTimeoutMs: 60_000,
+  quorum: DEFAULT_QUORUM,
+  participation: DEFAULT_PARTICIPATION,
+  roundTimeoutMs: DEFAULT_ROUND_TIMEOUT_MS,
+  failoverDeadlineMs: DEFAULT_FAILOVER_DEADLINE_MS,
+  startTimeoutMs: DEFAULT_START_TIMEOUT_MS,
+  maxRoundMs: DEFAULT_MAX_ROUND_MS,
+  lingerMs: DEFAULT_LINGER_MS,
+  heartbeatIntervalMs: DEFAULT_HEARTBEAT_INTERVAL_MS,
+  transferTimeoutMs: DEFAULT_TRANSFER_TIMEOUT_MS,
 });
 
 /** Prefix of derived federation names. */

@@ -37,7 +37,11 @@ export class RoundTracker {
       p.records.set(r.index, r);
       return false;
     }
-    this.rounds.set(r.round, { expected: new Set(running), records: new Map([[r.index, r]]), firstAt: Date.now() });
+    this.rounds.set(r.round, {
+      expected: new Set(running),
+      records: new Map([[r.index, r]]),
+      firstAt: Date.now(),
+    });
     return true;
   }
 

@@ -1,4 +1,5 @@
-import { mkdir, writeFile, appendFile } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 /** A run's output folder: every file a run writes goes through it. */
@@ -33,9 +34,12 @@ export class RunFolder {
     return path;
   }
 
-  /** Append one JSON line. */
-  async appendJsonl(name: string, value: unknown): Promise<void> {
-    await appendFile(this.file(name), `${JSON.stringify(value)}\n`);
+  /**
+   * Append one JSON line, synchronously: progress written from inside a long synchronous computation
+   * (a training round) reaches the disk at once, not when the event loop next runs.
+   */
+  appendJsonl(name: string, value: unknown): void {
+    appendFileSync(this.file(name), `${JSON.stringify(value)}\n`);
   }
 }
 

@@ -11,7 +11,7 @@ import {
   type Genotype,
 } from '../nas/genotype/index.js';
 import { runInProcessFederation } from '../nas/harness/run.js';
-import type { HarnessConfig, HarnessResult, RoundMetrics } from '../nas/harness/types.js';
+import type { HarnessResult, RoundMetrics } from '../nas/harness/types.js';
 import { evaluate, type EvalResult } from '../nas/learn/evaluate.js';
 import { createSupernet } from '../nas/space/supernet.js';
 import { resolveSearchSpace, type SearchSpaceConfig } from '../nas/space/config.js';
@@ -20,6 +20,7 @@ import { saveModelStateFile } from '../nas/state/file.js';
 import type { ModelState } from '../nas/state/types.js';
 import { initBackend, type BackendInfo } from '../tensor/backend.js';
 import type { SearchRunConfig } from './config.js';
+import { harnessConfigFor } from './harness-config.js';
 import { DatasetTestSource, ShardPeerData } from './peer-data.js';
 import { defaultRunName, RunFolder } from './run-folder.js';
 
@@ -69,24 +70,6 @@ export function genotypeOfState(state: ModelState, space: SearchSpaceConfig): Ge
   return deriveGenotype({ alphas, masks, ops: space.ops, nodes: space.nodes }, space.deriveRule);
 }
 
-function harnessConfig(config: SearchRunConfig, configHash: string, hooks: SearchHooks): HarnessConfig {
-  return {
-    method: config.method,
-    rounds: config.rounds,
-    seed: config.seed,
-    configHash,
-    localEpochs: config.localEpochs,
-    ...(config.localSteps !== undefined ? { localSteps: config.localSteps } : {}),
-    fedmetanas: { relax: config.relax },
-    tauMax: config.tauMax,
-    tauMin: config.tauMin,
-    prune: { threshold: config.pruneThreshold },
-    eval: { every: config.evalEvery, batchSize: config.evalBatchSize },
-    ...(config.personalizeSteps > 0 ? { personalize: { steps: config.personalizeSteps } } : {}),
-    ...(hooks.onRound ? { onRound: hooks.onRound } : {}),
-  };
-}
-
 /**
  * A local multi-peer search in one process: load the dataset, give every peer its shard and splits,
  * run the federated rounds, evaluate the final network on the global test set, and write the run
@@ -124,20 +107,15 @@ export async function runSearch(config: SearchRunConfig, hooks: SearchHooks = {}
   hooks.onStart?.({ runDir: folder.path, dataset, backend, space });
 
   const model = createSupernet(space, { seed: config.seed });
-  const pending: Promise<void>[] = [];
   let result: HarnessResult;
   try {
-    result = runInProcessFederation(
-      model,
-      peers,
-      harnessConfig(config, configHash, {
-        onRound: (m) => {
-          pending.push(folder.appendJsonl('rounds.jsonl', m));
-          hooks.onRound?.(m);
-        },
-      }),
-    );
-    await Promise.all(pending);
+    result = runInProcessFederation(model, peers, {
+      ...harnessConfigFor(config, configHash),
+      onRound: (m) => {
+        folder.appendJsonl('rounds.jsonl', m);
+        hooks.onRound?.(m);
+      },
+    });
     const evalMode = result.settings.evalMode;
     const globalTest = evaluate(model, new DatasetTestSource(dataset), {
       mode: evalMode,

@@ -75,14 +75,18 @@ export interface SummaryInput {
 export function poolFigures(figures: readonly EvalFigures[]): EvalFigures | undefined {
   const count = figures.reduce((s, f) => s + f.count, 0);
   if (figures.length === 0 || count === 0) return undefined;
-  const mean = (k: 'accuracy' | 'loss') => figures.reduce((s, f) => s + (f.count > 0 ? f[k] * f.count : 0), 0) / count;
+  const mean = (k: 'accuracy' | 'loss') =>
+    figures.reduce((s, f) => s + (f.count > 0 ? f[k] * f.count : 0), 0) / count;
   return { accuracy: mean('accuracy'), loss: mean('loss'), count };
 }
 
 /** Build the summary of a simulation from every peer's progress records. */
 export function summarizeSimulation(input: SummaryInput): SimulationSummary {
   const indexOf = new Map(input.ids.map((id, i) => [id, i]));
-  const ref = (peer: string): PeerRef => ({ peer, ...(indexOf.has(peer) ? { index: indexOf.get(peer) } : {}) });
+  const ref = (peer: string): PeerRef => ({
+    peer,
+    ...(indexOf.has(peer) ? { index: indexOf.get(peer) } : {}),
+  });
   const byRound = new Map<number, Map<number, RoundRecord>>();
   const done = new Map<number, DoneRecord>();
   const ready: ReadyRecord[] = [];
@@ -97,7 +101,9 @@ export function summarizeSimulation(input: SummaryInput): SimulationSummary {
   const rounds: SimulatedRound[] = [...byRound.keys()]
     .sort((a, b) => a - b)
     .map((round) => {
-      const recs = [...(byRound.get(round) as Map<number, RoundRecord>).values()].sort((a, b) => a.index - b.index);
+      const recs = [...(byRound.get(round) as Map<number, RoundRecord>).values()].sort(
+        (a, b) => a.index - b.index,
+      );
       const hashes = new Map<string, number>();
       for (const r of recs) hashes.set(r.hash, (hashes.get(r.hash) ?? 0) + 1);
       const hash = [...hashes].sort((a, b) => b[1] - a[1])[0][0];
@@ -106,7 +112,9 @@ export function summarizeSimulation(input: SummaryInput): SimulationSummary {
       const local = poolFigures(agreeing.flatMap((r) => (r.local ? [r.local] : [])));
       const phases: Record<string, number> = {};
       for (const key of Object.keys(main.phases)) {
-        phases[key] = agreeing.reduce((s, r) => s + (r.phases as unknown as Record<string, number>)[key], 0) / agreeing.length;
+        phases[key] =
+          agreeing.reduce((s, r) => s + (r.phases as unknown as Record<string, number>)[key], 0) /
+          agreeing.length;
       }
       return {
         round,
@@ -129,7 +137,9 @@ export function summarizeSimulation(input: SummaryInput): SimulationSummary {
     finished: done.has(index),
     ...(done.has(index) ? { finalHash: done.get(index)?.hash } : {}),
     kills: input.kills.get(index) ?? 0,
-    resumedAt: ready.filter((r) => r.index === index && r.resumedFrom !== undefined).map((r) => r.resumedFrom as number),
+    resumedAt: ready
+      .filter((r) => r.index === index && r.resumedFrom !== undefined)
+      .map((r) => r.resumedFrom as number),
   }));
   const finals = [...done.values()].sort((a, b) => a.index - b.index);
   const first = finals[0];

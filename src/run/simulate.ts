@@ -11,7 +11,12 @@ import { rankAggregators } from '../protocol/election.js';
 import { installedVersion } from '../tensor/backend.js';
 import { ChildPeer } from './child-peer.js';
 import type { SearchRunConfig } from './config.js';
-import { SimulationConfigError, SimulationInterruptedError, SimulationPeerError, SimulationTimeoutError } from './errors.js';
+import {
+  SimulationConfigError,
+  SimulationInterruptedError,
+  SimulationPeerError,
+  SimulationTimeoutError,
+} from './errors.js';
 import { federationFor, type NetworkRunOptions } from './network-config.js';
 import { defaultRunName, RunFolder } from './run-folder.js';
 import { summarizeSimulation, type SimulationSummary } from './simulate-summary.js';
@@ -70,7 +75,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   checkScenario(config, scenario);
   const folder = await RunFolder.create(
     config.out,
-    config.name ?? defaultRunName(`p2p-${config.method}-${config.dataset}-${config.partition.scheme}-s${config.seed}`),
+    config.name ??
+      defaultRunName(`p2p-${config.method}-${config.dataset}-${config.partition.scheme}-s${config.seed}`),
   );
   const keyFile = folder.file('federation.key');
   await writePskFile(keyFile);
@@ -83,7 +89,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const federation = opts.net.federation ?? federationFor(config);
   const late = new Set((scenario.lateJoin ?? []).map((l) => l.index));
   const minPeers = opts.net.minPeers ?? config.peers - late.size;
-  await folder.writeJson('config.json', {
+  const effective = {
     ...config,
     network: { ...opts.net, federation, minPeers },
     scenario,
@@ -96,7 +102,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       libp2p: installedVersion('libp2p') ?? 'unknown',
     },
     createdAt: new Date().toISOString(),
-  });
+  };
+  await folder.writeJson('config.json', effective);
 
   const records: ProgressRecord[] = [];
   const children: ChildPeer[] = [];
@@ -108,19 +115,25 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let failure: Error | undefined;
   let wake: () => void = () => {};
   const cleanups: (() => void)[] = [];
-    const serials = () => running().map((c) => c.serial);
+  const serials = () => running().map((c) => c.serial);
   const showRounds = () => {
     for (const line of tracker.flush(serials())) log(formatRoundLine(line, config.rounds, ids));
   };
   const spawnPeer = (index: number, bootstrap: readonly string[], listen?: string): ChildPeer => {
     const args = [
       ...(listen ? ['--listen', listen] : []),
-      '--index', String(index),
-      '--data-dir', dirOf(index),
-      '--psk-file', keyFile,
-      '--allow', ids.join(','),
-      '--federation', federation,
-      '--min-peers', String(minPeers),
+      '--index',
+      String(index),
+      '--data-dir',
+      dirOf(index),
+      '--psk-file',
+      keyFile,
+      '--allow',
+      ids.join(','),
+      '--federation',
+      federation,
+      '--min-peers',
+      String(minPeers),
       ...opts.peerArgs,
       ...(bootstrap.length > 0 ? ['--bootstrap', bootstrap.join(',')] : []),
     ];
@@ -160,7 +173,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       const alive = running().map((c) => ids[c.index]);
       const target = rankAggregators({ federation, peers: alive }, next)[0];
       const child = running().find((c) => ids[c.index] === target);
-      if (child) setTimeout(() => kill(child, `first-ranked aggregator of round ${next + 1}`), DEFAULT_KILL_DELAY_MS);
+      if (child)
+        setTimeout(() => kill(child, `first-ranked aggregator of round ${next + 1}`), DEFAULT_KILL_DELAY_MS);
     }
     for (const l of scenario.lateJoin ?? []) {
       if (l.afterRound === round) {
@@ -209,7 +223,14 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new SimulationTimeoutError(`Error in runSimulation: the run must finish within ${timeoutMs / 1000} s, found peers still running (${running().map((c) => c.index).join(', ')})`)),
+      () =>
+        reject(
+          new SimulationTimeoutError(
+            `Error in runSimulation: the run must finish within ${timeoutMs / 1000} s, found peers still running (${running()
+              .map((c) => c.index)
+              .join(', ')})`,
+          ),
+        ),
       timeoutMs,
     );
   });
@@ -221,10 +242,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     spawnPeer(firstIndex, [], listen);
     const bootstrap = [`${listen}/p2p/${ids[firstIndex]}`];
     for (let i = 0; i < config.peers; i++) if (i !== firstIndex && !late.has(i)) spawnPeer(i, bootstrap);
-    log(`started ${config.peers - late.size} peers; peer ${firstIndex} listens on ${listen} as the bootstrap peer`);
+    log(
+      `started ${config.peers - late.size} peers; peer ${firstIndex} listens on ${listen} as the bootstrap peer`,
+    );
     const allDone = new Promise<void>((resolve) => {
       wake = () => {
-        if (failure !== undefined || (children.length > 0 && running().length === 0 && pendingScenario(scenario, tracker) === 0)) resolve();
+        if (
+          failure !== undefined ||
+          (children.length > 0 && running().length === 0 && pendingScenario(scenario, tracker) === 0)
+        )
+          resolve();
       };
     });
     wake();
@@ -247,8 +274,12 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   });
   const finished = summary.peers.filter((p) => p.finished);
   if (finished.length === 0) {
-    throw new SimulationPeerError('Error in runSimulation: at least one peer must finish every round, found none');
+    throw new SimulationPeerError(
+      'Error in runSimulation: at least one peer must finish every round, found none',
+    );
   }
+  const backends = [...new Set(records.flatMap((r) => (r.type === 'ready' ? [r.backend] : [])))];
+  await folder.writeJson('config.json', { ...effective, backendUsed: backends.join(', ') });
   await writeOutputs(folder, summary, records, dirOf(finished[0].index));
   return summary;
 }
@@ -263,12 +294,20 @@ function checkScenario(config: SearchRunConfig, s: Scenario): void {
     throw new SimulationConfigError(`Error in runSimulation: ${what}, found ${JSON.stringify(found)}`);
   };
   const index = (i: number) => Number.isInteger(i) && i >= 0 && i < config.peers;
-  if (s.killAggregatorAt !== undefined && !(Number.isInteger(s.killAggregatorAt) && s.killAggregatorAt >= 1 && s.killAggregatorAt < config.rounds)) {
+  if (
+    s.killAggregatorAt !== undefined &&
+    !(Number.isInteger(s.killAggregatorAt) && s.killAggregatorAt >= 1 && s.killAggregatorAt < config.rounds)
+  ) {
     bad(`killAggregatorAt must be an integer round in [1, ${config.rounds - 1}]`, s.killAggregatorAt);
   }
-  for (const l of s.lateJoin ?? []) if (!index(l.index) || !(l.afterRound >= 0 && l.afterRound < config.rounds - 1)) bad('lateJoin entries must name a peer and a round before the last', l);
-  if ((s.lateJoin ?? []).some((l) => l.index === 0) && (s.lateJoin ?? []).length >= config.peers) bad('at least one peer must start at once', s.lateJoin);
-  for (const r of s.restart ?? []) if (!index(r.index) || !(r.atRound >= 1 && r.atRound < config.rounds)) bad(`restart entries must name a peer and a round in [1, ${config.rounds - 1}]`, r);
+  for (const l of s.lateJoin ?? [])
+    if (!index(l.index) || !(l.afterRound >= 0 && l.afterRound < config.rounds - 1))
+      bad('lateJoin entries must name a peer and a round before the last', l);
+  if ((s.lateJoin ?? []).some((l) => l.index === 0) && (s.lateJoin ?? []).length >= config.peers)
+    bad('at least one peer must start at once', s.lateJoin);
+  for (const r of s.restart ?? [])
+    if (!index(r.index) || !(r.atRound >= 1 && r.atRound < config.rounds))
+      bad(`restart entries must name a peer and a round in [1, ${config.rounds - 1}]`, r);
 }
 
 /** A TCP port free on 127.0.0.1 right now (for the bootstrap peer, so every peer can start at once). */
@@ -281,7 +320,9 @@ export async function freePort(): Promise<number> {
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') {
-    throw new SimulationConfigError(`Error in freePort: a TCP address must be bound, found ${String(address)}`);
+    throw new SimulationConfigError(
+      `Error in freePort: a TCP address must be bound, found ${String(address)}`,
+    );
   }
   return address.port;
 }

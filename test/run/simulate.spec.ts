@@ -9,7 +9,16 @@ import type { SimulationSummary } from '../../src/run/simulate-summary.js';
 import { tinyRun, tinyRunFlags } from '../node/runtime/helpers.js';
 
 /** Round-protocol flags of the tests: fast heartbeats (failure seen in 1.5 s), short waits. */
-const FAST = ['--heartbeat-interval', '0.5', '--start-timeout', '40', '--linger', '10', '--max-round-time', '60'];
+const FAST = [
+  '--heartbeat-interval',
+  '0.5',
+  '--start-timeout',
+  '40',
+  '--linger',
+  '10',
+  '--max-round-time',
+  '60',
+];
 
 interface Run {
   summary: SimulationSummary;
@@ -17,7 +26,13 @@ interface Run {
   events: (i: number) => Promise<(NodeEvent & { ts: number })[]>;
 }
 
-async function simulate(out: string, name: string, peers: number, rounds: number, scenario: Scenario): Promise<Run> {
+async function simulate(
+  out: string,
+  name: string,
+  peers: number,
+  rounds: number,
+  scenario: Scenario,
+): Promise<Run> {
   const records: Run['records'] = [];
   const summary = await runSimulation({
     config: { ...tinyRun(peers, rounds), out, name },
@@ -36,7 +51,9 @@ async function simulate(out: string, name: string, peers: number, rounds: number
 }
 
 const roundsOf = (run: Run, index: number) =>
-  run.records.filter((r) => r.index === index && r.record.type === 'round').map((r) => (r.record as RoundRecord).round);
+  run.records
+    .filter((r) => r.index === index && r.record.type === 'round')
+    .map((r) => (r.record as RoundRecord).round);
 
 describe('run/simulate: real peers on loopback', function () {
   this.timeout(180_000);
@@ -67,7 +84,9 @@ describe('run/simulate: real peers on loopback', function () {
       .flat()
       .filter((e) => e.type === 'failover' && e.round === 1);
     assert.ok(failovers.length > 0, 'the survivors log the failover');
-    assert.ok(failovers.every((e) => e.reason === 'skip-dead' && (e.skipped as string[]).includes(dead.peer)));
+    assert.ok(
+      failovers.every((e) => e.reason === 'skip-dead' && (e.skipped as string[]).includes(dead.peer)),
+    );
   });
 
   it('lets a late joiner catch up and end with the same final model', async () => {
@@ -81,7 +100,9 @@ describe('run/simulate: real peers on loopback', function () {
     const sync = (await run.events(3)).filter((e) => e.type === 'sync');
     assert.ok(sync.length > 0);
     assert.notDeepEqual([sync[0].msg, sync[0].round], ['participate', 0], 'does not start over from round 1');
-    const checkpoint = JSON.parse(await readFile(join(summary.runDir, 'peers/3/checkpoint.json'), 'utf8')) as {
+    const checkpoint = JSON.parse(
+      await readFile(join(summary.runDir, 'peers/3/checkpoint.json'), 'utf8'),
+    ) as {
       round: number;
       hash: string;
     };
@@ -98,12 +119,20 @@ describe('run/simulate: real peers on loopback', function () {
     assert.ok(peer.resumedAt[0] >= 1, `resumed at round ${peer.resumedAt[0]}`);
     const rounds = roundsOf(run, 1);
     assert.equal(new Set(rounds).size, rounds.length, `rounds reported twice: ${rounds}`);
-    assert.deepEqual(rounds, [...rounds].sort((a, b) => a - b));
+    assert.deepEqual(
+      rounds,
+      [...rounds].sort((a, b) => a - b),
+    );
     assert.ok(summary.peers.every((p) => p.finished));
     assert.ok(summary.allSameFinalHash);
-    const trained = (await run.events(1)).filter((e) => e.type === 'metrics' && e.msg === 'train').map((e) => e.round as number);
+    const trained = (await run.events(1))
+      .filter((e) => e.type === 'metrics' && e.msg === 'train')
+      .map((e) => e.round as number);
     const firstLife = trained.filter((r) => r < 2);
     const secondLife = trained.slice(firstLife.length);
-    assert.ok(secondLife.every((r) => r >= peer.resumedAt[0]), `trained ${trained} after resuming at ${peer.resumedAt[0]}`);
+    assert.ok(
+      secondLife.every((r) => r >= peer.resumedAt[0]),
+      `trained ${trained} after resuming at ${peer.resumedAt[0]}`,
+    );
   });
 });

@@ -82,7 +82,11 @@ ${NETWORK_FLAG_USAGE}
 
 Search options (as for \`fedmetanas search\`; every peer must use the same):
 ${SEARCH_USAGE.split('\n')
-  .filter((l) => /^ {2}--(method|peers|rounds|local|dataset|partition|alpha|min-size|classes|layers|channels|nodes|relax|tau|prune|personalize|eval|backend|seed|json)/.test(l))
+  .filter((l) =>
+    /^ {2}--(method|peers|rounds|local|dataset|partition|alpha|min-size|classes|layers|channels|nodes|relax|tau|prune|personalize|eval|backend|seed|json)/.test(
+      l,
+    ),
+  )
   .join('\n')}
   -h, --help              show this help
 `;
@@ -103,13 +107,20 @@ export function splitFlags<T extends Options>(
     mine.add(t.index);
     if (t.value !== undefined && !t.inlineValue) mine.add(t.index + 1);
   }
-  const { values } = parseFlags(command, argv.filter((_, i) => mine.has(i)), options);
+  const { values } = parseFlags(
+    command,
+    argv.filter((_, i) => mine.has(i)),
+    options,
+  );
   return { values, rest: argv.filter((_, i) => !mine.has(i)) };
 }
 
 /** Values of a repeatable, comma-separable flag. */
 export function listFlag(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** The parsed round-protocol flags (only those given). */
@@ -120,7 +131,9 @@ export function parseNetworkFlags(
   const seconds = (flag: keyof typeof NETWORK_FLAG_OPTIONS, min = 0.001) =>
     values[flag] === undefined ? undefined : numberFlag(command, flag, values[flag], 0, { min }) * 1000;
   const fraction = (flag: keyof typeof NETWORK_FLAG_OPTIONS) =>
-    values[flag] === undefined ? undefined : numberFlag(command, flag, values[flag], 1, { min: 1e-9, max: 1 });
+    values[flag] === undefined
+      ? undefined
+      : numberFlag(command, flag, values[flag], 1, { min: 1e-9, max: 1 });
   const compression = values.compression;
   if (compression !== undefined && !(TENSOR_ENCODINGS as readonly string[]).includes(compression)) {
     throw new UsageError(
@@ -145,7 +158,9 @@ export function parseNetworkFlags(
         ? undefined
         : numberFlag(command, 'min-peers', values['min-peers'], 1, { integer: true, min: 1 }),
   };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<NetworkRunOptions>;
+  return Object.fromEntries(
+    Object.entries(out).filter(([, v]) => v !== undefined),
+  ) as Partial<NetworkRunOptions>;
 }
 
 /** The round settings of network options (defaults from `DEFAULT_NETWORK_RUN`). */
@@ -198,7 +213,10 @@ export interface PeerArgs {
 export function parsePeerArgs(argv: string[]): PeerArgs {
   const { values, rest } = splitFlags('peer', argv, PEER_OPTIONS);
   const datasetDir = values['dataset-dir'];
-  const search = parseSearchFlagsFor('peer', datasetDir === undefined ? rest : [...rest, '--data-dir', datasetDir]);
+  const search = parseSearchFlagsFor(
+    'peer',
+    datasetDir === undefined ? rest : [...rest, '--data-dir', datasetDir],
+  );
   const help = search.help || values.index === undefined || values['data-dir'] === undefined;
   const base = {
     config: search.config,
@@ -238,7 +256,8 @@ export async function peerCommand(argv: string[]): Promise<number> {
   const json = args.json || !process.stdout.isTTY;
   const emit = (r: ProgressRecord) => console.log(json ? JSON.stringify(r) : formatProgress(r));
   const psk = args.pskFile === undefined ? undefined : await loadPskFile(args.pskFile);
-  if (psk === undefined) console.error('warning: no --psk-file: the federation is open to anyone who can reach it');
+  if (psk === undefined)
+    console.error('warning: no --psk-file: the federation is open to anyone who can reach it');
   const net = { ...DEFAULT_NETWORK_RUN, ...args.net };
   const peer = await Peer.start({
     config: args.config,
@@ -283,7 +302,14 @@ export async function peerCommand(argv: string[]): Promise<number> {
       return stopping === 'SIGINT' ? 130 : 143;
     }
     const e = err instanceof Error ? err : new Error(String(err));
-    if (json) emit({ type: 'error', index: args.index, peer: peer.node.peerId.toString(), name: e.name, message: e.message });
+    if (json)
+      emit({
+        type: 'error',
+        index: args.index,
+        peer: peer.node.peerId.toString(),
+        name: e.name,
+        message: e.message,
+      });
     if (err instanceof FedMetaNasError) throw err;
     throw e;
   } finally {

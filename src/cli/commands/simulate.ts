@@ -41,7 +41,11 @@ ${NETWORK_FLAG_USAGE.replace(/\(default 2\)$/m, `(default ${SIMULATE_HEARTBEAT_I
 
 Search options (as for \`fedmetanas search\`):
 ${SEARCH_USAGE.split('\n')
-  .filter((l) => /^ {2}--(method|peers|rounds|local|dataset|data-dir|partition|alpha|min-size|classes|layers|channels|nodes|relax|tau|prune|personalize|eval|backend|seed|out|name|json)/.test(l))
+  .filter((l) =>
+    /^ {2}--(method|peers|rounds|local|dataset|data-dir|partition|alpha|min-size|classes|layers|channels|nodes|relax|tau|prune|personalize|eval|backend|seed|out|name|json)/.test(
+      l,
+    ),
+  )
   .join('\n')}
   -h, --help              show this help
 `;
@@ -88,7 +92,8 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   const netArgs = Object.entries(values)
     .filter(([k]) => Object.hasOwn(NETWORK_FLAG_OPTIONS, k))
     .flatMap(([k, v]) => [`--${k}`, String(v)]);
-  if (values['heartbeat-interval'] === undefined) netArgs.push('--heartbeat-interval', String(SIMULATE_HEARTBEAT_INTERVAL_S));
+  if (values['heartbeat-interval'] === undefined)
+    netArgs.push('--heartbeat-interval', String(SIMULATE_HEARTBEAT_INTERVAL_S));
   const peerArgs = [
     ...searchArgs,
     ...(searchValues['data-dir'] !== undefined ? ['--dataset-dir', searchValues['data-dir']] : []),
@@ -103,9 +108,13 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
     });
     scenario.killAggregatorAt = r - 1;
   }
-  const late = listFlag(values['late-join']).map((v) => indexAtRound('late-join', v, config.peers, config.rounds - 1, 1));
+  const late = listFlag(values['late-join']).map((v) =>
+    indexAtRound('late-join', v, config.peers, config.rounds - 1, 1),
+  );
   if (late.length > 0) scenario.lateJoin = late.map((l) => ({ index: l.index, afterRound: l.round }));
-  const restarts = listFlag(values.restart).map((v) => indexAtRound('restart', v, config.peers, config.rounds, 2));
+  const restarts = listFlag(values.restart).map((v) =>
+    indexAtRound('restart', v, config.peers, config.rounds, 2),
+  );
   if (restarts.length > 0) scenario.restart = restarts.map((r) => ({ index: r.index, atRound: r.round }));
   return {
     config,
@@ -122,7 +131,8 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   };
 }
 
-const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(2)}%`);
+const pct = (x: number | undefined) =>
+  x === undefined || Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(2)}%`;
 
 /** `fedmetanas simulate`: N real peers on loopback, one run folder. */
 export async function simulateCommand(argv: string[]): Promise<number> {

@@ -28,7 +28,11 @@ export interface Checkpoint {
  * Save the global model and its metadata in `dir` (each file written to a temporary name and renamed,
  * the model first, so a crash leaves either the old or the new checkpoint, never a mix that verifies).
  */
-export async function saveCheckpoint(dir: string, meta: Omit<CheckpointMeta, 'hash' | 'savedAt'>, model: Uint8Array): Promise<CheckpointMeta> {
+export async function saveCheckpoint(
+  dir: string,
+  meta: Omit<CheckpointMeta, 'hash' | 'savedAt'>,
+  model: Uint8Array,
+): Promise<CheckpointMeta> {
   await mkdir(dir, { recursive: true });
   const full: CheckpointMeta = { ...meta, hash: sha256Hex(model), savedAt: new Date().toISOString() };
   await atomicWrite(join(dir, CHECKPOINT_MODEL_FILE), model);
@@ -51,16 +55,22 @@ export async function loadCheckpoint(
     text = await readFile(metaPath, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CheckpointError(`Error in loadCheckpoint: ${metaPath} must be readable, found ${String(err)}`, { cause: err });
+    throw new CheckpointError(`Error in loadCheckpoint: ${metaPath} must be readable, found ${String(err)}`, {
+      cause: err,
+    });
   }
   let meta: CheckpointMeta;
   try {
     meta = JSON.parse(text) as CheckpointMeta;
   } catch (err) {
-    throw new CheckpointError(`Error in loadCheckpoint: ${metaPath} must hold JSON, found ${String(err)}`, { cause: err });
+    throw new CheckpointError(`Error in loadCheckpoint: ${metaPath} must hold JSON, found ${String(err)}`, {
+      cause: err,
+    });
   }
   if (!Number.isSafeInteger(meta.round) || meta.round < 0) {
-    throw new CheckpointError(`Error in loadCheckpoint: round in ${metaPath} must be an integer >= 0, found ${meta.round}`);
+    throw new CheckpointError(
+      `Error in loadCheckpoint: round in ${metaPath} must be an integer >= 0, found ${meta.round}`,
+    );
   }
   if (meta.federation !== expected.federation || meta.configHash !== expected.configHash) {
     throw new CheckpointError(
@@ -72,11 +82,16 @@ export async function loadCheckpoint(
   try {
     model = new Uint8Array(await readFile(modelPath));
   } catch (err) {
-    throw new CheckpointError(`Error in loadCheckpoint: ${modelPath} must be readable, found ${String(err)}`, { cause: err });
+    throw new CheckpointError(
+      `Error in loadCheckpoint: ${modelPath} must be readable, found ${String(err)}`,
+      { cause: err },
+    );
   }
   const hash = sha256Hex(model);
   if (hash !== meta.hash) {
-    throw new CheckpointError(`Error in loadCheckpoint: ${modelPath} must hash to ${meta.hash}, found ${hash}`);
+    throw new CheckpointError(
+      `Error in loadCheckpoint: ${modelPath} must hash to ${meta.hash}, found ${hash}`,
+    );
   }
   return { meta, model };
 }

@@ -1,4 +1,8 @@
-import { compareAggregateClaims, resolveAggregateConflict, type AggregateClaim } from '../../protocol/election.js';
+import {
+  compareAggregateClaims,
+  resolveAggregateConflict,
+  type AggregateClaim,
+} from '../../protocol/election.js';
 import type { Wakeup } from './wake.js';
 
 /** An announced aggregate as a peer holds it. */
@@ -29,7 +33,8 @@ export class ClaimBook {
   /** Add a claim; false when the same (round, aggregator, hash) is already held. */
   add(claim: Claim): boolean {
     const list = this.byRound.get(claim.round) ?? [];
-    if (list.some((c) => c.aggregator === claim.aggregator && c.contentHash === claim.contentHash)) return false;
+    if (list.some((c) => c.aggregator === claim.aggregator && c.contentHash === claim.contentHash))
+      return false;
     list.push(claim);
     this.byRound.set(claim.round, list);
     this.wake?.notify();

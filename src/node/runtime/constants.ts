@@ -24,8 +24,10 @@ export const DEFAULT_LINGER_MS = 30_000;
 /** Period of the round state machine's checks (election, quorum, claims) when nothing wakes it up. */
 export const DEFAULT_TICK_MS = 100;
 
-/** First and largest delay between two attempts of a push, pull or publish. */
+/** First delay between two attempts of a push, pull or publish (doubled at each attempt). */
 export const DEFAULT_RETRY_MIN_MS = 250;
+
+/** Largest delay between two attempts of a push, pull or publish. */
 export const DEFAULT_RETRY_MAX_MS = 2_000;
 
 /** Longest one publish of an announcement keeps retrying while nobody receives it. */
@@ -34,8 +36,8 @@ export const DEFAULT_PUBLISH_RETRY_MS = 15_000;
 /** Longest one trainer call (local update, aggregation, evaluation) may take. */
 export const DEFAULT_TRAINER_TIMEOUT_MS = 60 * 60_000;
 
-/** Time a claim for a round may arrive early: an announcer one failover slot ahead is still accepted. */
-export const DEFAULT_ELIGIBILITY_SLACK_SLOTS = 1;
+/** Round-start skew tolerated between peers when checking an announcer's rank against the clock. */
+export const DEFAULT_ELIGIBILITY_SLACK_MS = 10_000;
 
 /** After this long with a live peer ahead by a round and no announcement, catch up from heartbeats. */
 export const DEFAULT_HEARTBEAT_CATCH_UP_MS = 5_000;
@@ -43,8 +45,10 @@ export const DEFAULT_HEARTBEAT_CATCH_UP_MS = 5_000;
 /** Global models kept in the blob store (older ones are deleted). */
 export const DEFAULT_KEEP_MODELS = 3;
 
-/** Checkpoint files in the data dir. */
+/** Checkpoint model file in the data dir (the encoded global model, `.fmns` format). */
 export const CHECKPOINT_MODEL_FILE = 'checkpoint.fmns';
+
+/** Checkpoint metadata file in the data dir (next round, hash, federation, config hash). */
 export const CHECKPOINT_META_FILE = 'checkpoint.json';
 
 /** Name of the container entry that carries the sender's peer index in an update. */

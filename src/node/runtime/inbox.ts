@@ -1,6 +1,11 @@
 import type { TensorEncoding } from '../../protocol/compression/container.js';
 import type { UpdateHeaderMessage } from '../../protocol/messages/index.js';
-import { validateUpdateBody, validateUpdateHeader, type UpdateSpec, type Verdict } from '../../protocol/validate.js';
+import {
+  validateUpdateBody,
+  validateUpdateHeader,
+  type UpdateSpec,
+  type Verdict,
+} from '../../protocol/validate.js';
 import type { EventSink } from '../events.js';
 import type { ReceivedUpdate, UpdateHandler } from '../update-push.js';
 import type { Wakeup } from './wake.js';

@@ -12,5 +12,7 @@ export * from './checkpoint.js';
 export * from './progress.js';
 export * from './round-context.js';
 export * from './round-end.js';
+export * from './announce.js';
+export * from './join.js';
 export * from './round.js';
 export * from './peer.js';

@@ -6,13 +6,13 @@ import { createFedNode, type FedNode, type FedNodeOptions } from '../peer.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { ClaimBook, type Claim } from './claims.js';
 import { DEFAULT_KEEP_MODELS } from './constants.js';
-import { ModelPullError, PeerStartTimeoutError, PeerStoppedError, RoundRestartError } from './errors.js';
+import { ModelPullError, PeerStoppedError, RoundRestartError } from './errors.js';
 import { UpdateInbox } from './inbox.js';
 import type { DoneRecord, ProgressSink, RoundRecord } from './progress.js';
 import { RoundRunner, type RoundOutcome } from './round.js';
-import { otherRecords, readyOthers, setLocalState, type RoundContext } from './round-context.js';
+import { otherRecords, setLocalState, type RoundContext } from './round-context.js';
 import { pullModel } from './round-end.js';
-import { roundInProgress, syncPlan } from './round-plan.js';
+import { joinFederation } from './join.js';
 import { resolveRoundSettings, type RoundSettings } from './settings.js';
 import { Trainer } from './trainer.js';
 import type { TrainerInfo } from './trainer-messages.js';
@@ -71,7 +71,12 @@ export class Peer {
     let trainer: Trainer | undefined;
     try {
       const started = await Trainer.start(
-        { config: opts.config, index: opts.index, encoding: opts.encoding ?? 'fp32', topkRatio: opts.topkRatio },
+        {
+          config: opts.config,
+          index: opts.index,
+          encoding: opts.encoding ?? 'fp32',
+          topkRatio: opts.topkRatio,
+        },
         { timeoutMs: opts.trainerTimeoutMs },
       );
       trainer = started.trainer;
@@ -89,7 +94,17 @@ export class Peer {
         tauMax: opts.config.tauMax,
         tauMin: opts.config.tauMin,
       };
-      const ctx: RoundContext = { node, trainer, info, inbox, claims, wake, settings, schedule, signal: stopper.signal };
+      const ctx: RoundContext = {
+        node,
+        trainer,
+        info,
+        inbox,
+        claims,
+        wake,
+        settings,
+        schedule,
+        signal: stopper.signal,
+      };
       const peer = new Peer(node, trainer, info, ctx, stopper, opts, round, global);
       setLocalState(ctx, { round, modelHash: sha256Hex(global), status: 'joining' });
       opts.onProgress?.({
@@ -117,7 +132,12 @@ export class Peer {
     const started = Date.now();
     const { rounds } = this.opts.config;
     let previous: Claim | undefined;
-    let participate = this.round < rounds ? await this.sync() : false;
+    let participate = false;
+    if (this.round < rounds) {
+      const joined = await joinFederation(this.ctx, { round: this.round, hash: sha256Hex(this.global) });
+      if (joined.kind === 'catch-up') await this.adoptModel(joined.claim, joined.model);
+      participate = joined.kind === 'participate';
+    }
     while (this.round < rounds) {
       let outcome: RoundOutcome;
       try {
@@ -130,7 +150,12 @@ export class Peer {
         }).run();
       } catch (err) {
         if (!(err instanceof RoundRestartError)) throw err;
-        const pulled = await pullModel(this.ctx, err.claim, Date.now() + this.ctx.settings.maxRoundMs, this.ctx.signal);
+        const pulled = await pullModel(
+          this.ctx,
+          err.claim,
+          Date.now() + this.ctx.settings.maxRoundMs,
+          this.ctx.signal,
+        );
         previous = err.claim;
         await this.adoptModel(err.claim, pulled.bytes);
         participate = true;
@@ -154,59 +179,6 @@ export class Peer {
     return this.stopped;
   }
 
-  /**
-   * Join: wait for enough peers (or a federation already running), then either catch up to the model the
-   * most advanced peers hold (and wait for that round's end before taking part) or take part at once.
-   * At the start of a fresh federation, waits until `minPeers` peers are ready.
-   */
-  private async sync(): Promise<boolean> {
-    const { settings, wake, claims, node } = this.ctx;
-    const deadline = Date.now() + settings.startTimeoutMs;
-    const hash = () => sha256Hex(this.global);
-    const waitOrFail = async (what: string) => {
-      if (Date.now() > deadline) {
-        throw new PeerStartTimeoutError(
-          `Error in Peer.sync: ${what} within ${settings.startTimeoutMs} ms, found ${otherRecords(this.ctx).length} other live peers (${readyOthers(this.ctx).length} ready) in federation ${node.federation}; check --bootstrap, the key file and that every peer uses the same search flags`,
-        );
-      }
-      await wake.wait(settings.tickMs, this.ctx.signal);
-    };
-    for (;;) {
-      if (claims.latestRound() >= this.round) {
-        node.events.record({ type: 'sync', msg: 'announced', round: this.round, target: claims.latestRound() + 1 });
-        return false;
-      }
-      const ready = readyOthers(this.ctx);
-      if (roundInProgress(this.round, ready) || (this.round > 0 && ready.length > 0)) break;
-      if (otherRecords(this.ctx).length + 1 >= settings.minPeers) break;
-      await waitOrFail(`${settings.minPeers} peers must be live`);
-    }
-    const plan = syncPlan({ round: this.round, hash: hash() }, readyOthers(this.ctx));
-    node.events.record({ type: 'sync', msg: plan.kind, round: this.round, hash: hash(), ...(plan.kind === 'catch-up' ? { target: plan.round, holders: plan.holders } : {}) });
-    if (plan.kind === 'catch-up') {
-      const claim: Claim = {
-        round: plan.round - 1,
-        aggregator: plan.holders[0],
-        contentHash: plan.hash,
-        contributors: [],
-        size: 0,
-        sampleCount: 0,
-        receivedAt: Date.now(),
-        source: 'heartbeat',
-        holders: plan.holders,
-      };
-      const pulled = await pullModel(this.ctx, claim, deadline, this.ctx.signal);
-      await this.adoptModel(claim, pulled.bytes);
-      return false;
-    }
-    setLocalState(this.ctx, { round: this.round, modelHash: hash(), status: 'idle' });
-    while (this.round === 0 && readyOthers(this.ctx).length + 1 < settings.minPeers) {
-      if (roundInProgress(this.round, readyOthers(this.ctx)) || claims.latestRound() >= 0) break;
-      await waitOrFail(`${settings.minPeers} peers must be ready`);
-    }
-    return true;
-  }
-
   /** Check a pulled model (round, config), make it current, checkpoint it, drop old blobs. */
   private async adoptModel(claim: Claim, model: Uint8Array): Promise<void> {
     const inspected = await this.trainer.call('inspect', { global: model }, { signal: this.ctx.signal });
@@ -228,7 +200,12 @@ export class Peer {
       },
       model,
     );
-    this.node.events.record({ type: 'checkpoint', round: this.round, hash: meta.hash, bytes: model.byteLength });
+    this.node.events.record({
+      type: 'checkpoint',
+      round: this.round,
+      hash: meta.hash,
+      bytes: model.byteLength,
+    });
     setLocalState(this.ctx, { round: this.round, modelHash: meta.hash, status: 'idle' });
     await this.node.store.put(model);
     this.models.push(meta.hash);
@@ -246,7 +223,11 @@ export class Peer {
     const t0 = Date.now();
     const evaluated =
       last || (r + 1) % this.info.evalEvery === 0
-        ? await this.trainer.call('evaluate', { round: r, tau: o.tau, global: o.model }, { signal: this.ctx.signal })
+        ? await this.trainer.call(
+            'evaluate',
+            { round: r, tau: o.tau, global: o.model },
+            { signal: this.ctx.signal },
+          )
         : undefined;
     const evalMs = Date.now() - t0;
     if (evaluated) {
@@ -339,6 +320,10 @@ export class Peer {
       await wake.wait(settings.tickMs, this.ctx.signal).catch(() => {});
       if (this.ctx.signal.aborted) return;
     }
-    this.node.events.record({ type: 'error', msg: 'linger', detail: `stopped serving with peers still behind after ${settings.lingerMs} ms` });
+    this.node.events.record({
+      type: 'error',
+      msg: 'linger',
+      detail: `stopped serving with peers still behind after ${settings.lingerMs} ms`,
+    });
   }
 }

@@ -79,7 +79,8 @@ export type ProgressRecord = ReadyRecord | RoundRecord | DoneRecord | ErrorRecor
 /** Where progress goes. */
 export type ProgressSink = (record: ProgressRecord) => void;
 
-const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(2)}%`);
+const pct = (x: number | undefined) =>
+  x === undefined || Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(2)}%`;
 const short = (id: string) => (id.length > 12 ? `…${id.slice(-6)}` : id);
 
 /** One human-readable line for a progress record (terminal output). */

@@ -50,7 +50,7 @@ export async function awaitClaim(ctx: RoundContext, watch: ClaimWatch, signal: A
         now - watch.startedAt,
         settings.failoverDeadlineMs,
         (p) => peerIsLive(ctx, p, now),
-        settings.eligibilitySlackSlots,
+        settings.eligibilitySlackMs,
       );
       const key = `${c.aggregator}:${c.contentHash}`;
       if (!v.ok && !refused.has(key)) {
@@ -73,7 +73,12 @@ export async function awaitClaim(ctx: RoundContext, watch: ClaimWatch, signal: A
     if (aheadSince !== undefined && now - aheadSince >= settings.heartbeatCatchUpMs) {
       const plan = syncPlan({ round: watch.round, hash: watch.hash }, ahead);
       if (plan.kind === 'catch-up') {
-        node.events.record({ type: 'sync', msg: 'heartbeat-catch-up', round: plan.round - 1, hash: plan.hash });
+        node.events.record({
+          type: 'sync',
+          msg: 'heartbeat-catch-up',
+          round: plan.round - 1,
+          hash: plan.hash,
+        });
         return {
           round: plan.round - 1,
           aggregator: plan.holders[0],
@@ -144,7 +149,11 @@ export async function pullModel(
           `Error in pullModel: model ${claim.contentHash} must be ${claim.size} bytes as announced, found ${res.bytes.byteLength}`,
         );
       }
-      return { bytes: res.bytes, ms: Date.now() - started, ...(res.from ? { from: res.from.toString() } : {}) };
+      return {
+        bytes: res.bytes,
+        ms: Date.now() - started,
+        ...(res.from ? { from: res.from.toString() } : {}),
+      };
     } catch (err) {
       if (signal.aborted) throw err;
       lastError = err;

@@ -1,4 +1,9 @@
-import { aggregatorFor, rankAggregators, type AggregatorChoice, type ElectionView } from '../../protocol/election.js';
+import {
+  aggregatorFor,
+  rankAggregators,
+  type AggregatorChoice,
+  type ElectionView,
+} from '../../protocol/election.js';
 import type { HeartbeatRecord } from '../../protocol/membership.js';
 import { RuntimeConfigError } from './errors.js';
 
@@ -38,7 +43,14 @@ export function currentAggregator(
     const rank = (base.rank + i) % n;
     const peer = base.ranking[rank];
     if (isLive(peer)) {
-      return { ...base, peer, rank, slotRank: base.rank, reason: i === 0 ? 'rank-slot' : 'skip-dead', skipped };
+      return {
+        ...base,
+        peer,
+        rank,
+        slotRank: base.rank,
+        reason: i === 0 ? 'rank-slot' : 'skip-dead',
+        skipped,
+      };
     }
     skipped.push(peer);
   }
@@ -52,8 +64,8 @@ export type EligibilityVerdict =
 
 /**
  * Whether `announcer` may aggregate `round` at `elapsedMs` into it: its rank among `view` plus itself
- * (rendezvous scores do not depend on the view) must have come up, i.e. `rank <= floor(elapsed /
- * deadline) + slackSlots` (slack absorbs round-start skew between peers), or every candidate ranked
+ * (rendezvous scores do not depend on the view) must have come up, i.e. `rank <= floor((elapsed +
+ * slack) / deadline)` (the slack absorbs round-start skew between peers), or every candidate ranked
  * before it must be dead (the liveness failover of `currentAggregator`). A claim refused now may become
  * eligible later.
  */
@@ -64,14 +76,15 @@ export function announcerEligibility(
   elapsedMs: number,
   deadlineMs: number,
   isLive: (peer: string) => boolean,
-  slackSlots: number,
+  slackMs: number,
 ): EligibilityVerdict {
   const ranking = rankAggregators({ federation: view.federation, peers: [...view.peers, announcer] }, round);
   const rank = ranking.indexOf(announcer);
-  const slot = Math.floor(Math.max(0, elapsedMs) / deadlineMs) + slackSlots;
+  const slot = Math.floor(Math.max(0, elapsedMs + slackMs) / deadlineMs);
   if (rank <= slot) return { ok: true, rank, reason: 'in-slot' };
   const better = ranking.slice(0, rank);
-  if (better.every((p) => p !== announcer && !isLive(p))) return { ok: true, rank, reason: 'better-ranks-dead' };
+  if (better.every((p) => p !== announcer && !isLive(p)))
+    return { ok: true, rank, reason: 'better-ranks-dead' };
   return {
     ok: false,
     rank,
@@ -129,8 +142,7 @@ export function isReady(r: Pick<HeartbeatRecord, 'status'>): boolean {
 
 /** How a starting (or restarting) peer joins the federation. */
 export type SyncPlan =
-  | { kind: 'participate' }
-  | { kind: 'catch-up'; round: number; hash: string; holders: string[] };
+  { kind: 'participate' } | { kind: 'catch-up'; round: number; hash: string; holders: string[] };
 
 /**
  * Join plan of a peer holding the global model `me.hash` of round `me.round`, given the other live
@@ -153,6 +165,8 @@ export function syncPlan(me: { round: number; hash: string }, others: readonly H
 /** True when the federation is past its start: a ready member is past `round` or already in it. */
 export function roundInProgress(round: number, others: readonly HeartbeatRecord[]): boolean {
   return others.some(
-    (r) => isReady(r) && (r.round > round || (r.round === round && (r.status === 'training' || r.status === 'aggregating'))),
+    (r) =>
+      isReady(r) &&
+      (r.round > round || (r.round === round && (r.status === 'training' || r.status === 'aggregating'))),
   );
 }

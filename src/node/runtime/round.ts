@@ -3,7 +3,8 @@ import { linearTau } from '../../nas/anneal.js';
 import type { ElectionView } from '../../protocol/election.js';
 import type { PeerStatus } from '../../protocol/membership.js';
 import { sampleParticipants } from '../../protocol/sampling.js';
-import { NoRecipientsError, UpdateRejectedError } from '../errors.js';
+import { UpdateRejectedError } from '../errors.js';
+import { publishClaim } from './announce.js';
 import { errorMessage } from '../signal.js';
 import type { Claim } from './claims.js';
 import {
@@ -91,7 +92,9 @@ export class RoundRunner {
     const { schedule, settings } = ctx;
     this.tau = linearTau(start.round, schedule.rounds, schedule.tauMax, schedule.tauMin);
     const others = readyOthers(ctx).map((r) => r.peer);
-    const candidates = [...new Set(start.participate || others.length === 0 ? [...others, this.self] : others)].sort();
+    const candidates = [
+      ...new Set(start.participate || others.length === 0 ? [...others, this.self] : others),
+    ].sort();
     this.view = { federation: ctx.node.federation, peers: candidates };
     this.participants =
       settings.participation < 1
@@ -120,8 +123,8 @@ export class RoundRunner {
       participants: this.participants,
       participate: this.participating,
     });
-    const work = this.participating ? this.trainAndPush() : Promise.resolve();
-    const aggregation = this.aggregateWhenInCharge();
+    const work = this.participating ? this.trainAndPush().catch((e) => this.failed('train', e)) : undefined;
+    const aggregation = this.aggregateWhenInCharge().catch((e) => this.failed('aggregate', e));
     let claim: Claim;
     try {
       claim = await awaitClaim(
@@ -228,7 +231,7 @@ export class RoundRunner {
     });
     const t1 = Date.now();
     let sentTo: string | undefined;
-    for (let attempt = 0; !this.signal.aborted; ) {
+    for (let attempt = 0; !this.signal.aborted;) {
       const target = this.decide().peer;
       if (target === this.self || target === sentTo) {
         this.markPushed(t1);
@@ -264,9 +267,25 @@ export class RoundRunner {
           detail: errorMessage(err),
         });
         if (stale) sentTo = target;
-        else await sleep(backoffMs(attempt++, ctx.settings.retryMinMs, ctx.settings.retryMaxMs), this.signal).catch(() => {});
+        else
+          await sleep(
+            backoffMs(attempt++, ctx.settings.retryMinMs, ctx.settings.retryMaxMs),
+            this.signal,
+          ).catch(() => {});
       }
     }
+  }
+
+  /** Log a background task's failure (not its abort when the round ends); the round goes on without it. */
+  private failed(task: string, err: unknown): void {
+    if (this.signal.aborted) return;
+    this.ctx.node.events.record({
+      type: 'error',
+      msg: task,
+      round: this.start.round,
+      reason: (err as Error).name,
+      detail: errorMessage(err),
+    });
   }
 
   private markPushed(since: number): void {
@@ -281,7 +300,7 @@ export class RoundRunner {
     const { settings } = ctx;
     let since: number | undefined;
     let lastReason = '';
-    for (let attempt = 0; !this.signal.aborted; ) {
+    for (let attempt = 0; !this.signal.aborted;) {
       const now = Date.now();
       if (this.decide().peer !== this.self) {
         since = undefined;
@@ -335,7 +354,9 @@ export class RoundRunner {
           reason: (err as Error).name,
           detail: errorMessage(err),
         });
-        await sleep(backoffMs(attempt++, settings.retryMinMs, settings.retryMaxMs), this.signal).catch(() => {});
+        await sleep(backoffMs(attempt++, settings.retryMinMs, settings.retryMaxMs), this.signal).catch(
+          () => {},
+        );
       }
     }
   }
@@ -380,44 +401,7 @@ export class RoundRunner {
       latencyMs: result.ms,
     });
     ctx.claims.add(claim);
-    await this.publish(claim);
-  }
-
-  /** Announce `claim`, retrying while gossip reaches nobody but other peers are live. */
-  private async publish(claim: Claim): Promise<void> {
-    const { ctx } = this;
-    const { settings } = ctx;
-    const deadline = Date.now() + settings.publishRetryMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await ctx.node.announcements.publish(
-          {
-            round: claim.round,
-            contentHash: claim.contentHash,
-            size: claim.size,
-            contributors: claim.contributors,
-            sampleCount: claim.sampleCount,
-          },
-          { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(settings.publishRetryMs)]) },
-        );
-        return;
-      } catch (err) {
-        const alone = readyOthers(ctx).length === 0;
-        if (!(err instanceof NoRecipientsError) || alone || Date.now() > deadline || ctx.signal.aborted) {
-          if (!alone) {
-            ctx.node.events.record({
-              type: 'error',
-              msg: 'announcement',
-              round: claim.round,
-              reason: (err as Error).name,
-              detail: errorMessage(err),
-            });
-          }
-          return;
-        }
-        await sleep(backoffMs(attempt, settings.retryMinMs, settings.retryMaxMs), ctx.signal).catch(() => {});
-      }
-    }
+    await publishClaim(ctx, claim);
   }
 
   private updateStatus(): void {

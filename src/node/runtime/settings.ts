@@ -1,5 +1,5 @@
 import {
-  DEFAULT_ELIGIBILITY_SLACK_SLOTS,
+  DEFAULT_ELIGIBILITY_SLACK_MS,
   DEFAULT_FAILOVER_DEADLINE_MS,
   DEFAULT_HEARTBEAT_CATCH_UP_MS,
   DEFAULT_LINGER_MS,
@@ -37,7 +37,8 @@ export interface RoundSettings {
   retryMinMs: number;
   retryMaxMs: number;
   publishRetryMs: number;
-  eligibilitySlackSlots: number;
+  /** Round-start skew tolerated when checking an announcer's rank against the clock. */
+  eligibilitySlackMs: number;
   heartbeatCatchUpMs: number;
 }
 
@@ -55,16 +56,19 @@ export const DEFAULT_ROUND_SETTINGS: Readonly<RoundSettings> = Object.freeze({
   retryMinMs: DEFAULT_RETRY_MIN_MS,
   retryMaxMs: DEFAULT_RETRY_MAX_MS,
   publishRetryMs: DEFAULT_PUBLISH_RETRY_MS,
-  eligibilitySlackSlots: DEFAULT_ELIGIBILITY_SLACK_SLOTS,
+  eligibilitySlackMs: DEFAULT_ELIGIBILITY_SLACK_MS,
   heartbeatCatchUpMs: DEFAULT_HEARTBEAT_CATCH_UP_MS,
 });
 
 /** Defaults filled in and every value checked (`RuntimeConfigError` names the first bad one). */
 export function resolveRoundSettings(partial: Partial<RoundSettings> = {}): RoundSettings {
   const s: RoundSettings = { ...DEFAULT_ROUND_SETTINGS };
-  for (const [k, v] of Object.entries(partial)) if (v !== undefined) (s as unknown as Record<string, number>)[k] = v;
+  for (const [k, v] of Object.entries(partial))
+    if (v !== undefined) (s as unknown as Record<string, number>)[k] = v;
   const bad = (key: keyof RoundSettings, expected: string): never => {
-    throw new RuntimeConfigError(`Error in resolveRoundSettings: ${key} must be ${expected}, found ${s[key]}`);
+    throw new RuntimeConfigError(
+      `Error in resolveRoundSettings: ${key} must be ${expected}, found ${s[key]}`,
+    );
   };
   const positiveKeys = [
     'failoverDeadlineMs',
@@ -77,13 +81,12 @@ export function resolveRoundSettings(partial: Partial<RoundSettings> = {}): Roun
     'publishRetryMs',
     'heartbeatCatchUpMs',
   ] as const;
-  for (const key of positiveKeys) if (!(s[key] > 0) || !Number.isFinite(s[key])) bad(key, 'a positive finite number');
+  for (const key of positiveKeys)
+    if (!(s[key] > 0) || !Number.isFinite(s[key])) bad(key, 'a positive finite number');
   if (!(s.lingerMs >= 0)) bad('lingerMs', 'a number >= 0');
   if (!(s.quorum > 0 && s.quorum <= 1)) bad('quorum', 'in (0, 1]');
   if (!(s.participation > 0 && s.participation <= 1)) bad('participation', 'in (0, 1]');
   if (!Number.isInteger(s.minPeers) || s.minPeers < 1) bad('minPeers', 'an integer >= 1');
-  if (!Number.isInteger(s.eligibilitySlackSlots) || s.eligibilitySlackSlots < 0) {
-    bad('eligibilitySlackSlots', 'an integer >= 0');
-  }
+  if (!(s.eligibilitySlackMs >= 0)) bad('eligibilitySlackMs', 'a number >= 0');
   return s;
 }

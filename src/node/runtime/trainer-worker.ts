@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { TrainerError } from './errors.js';
 import { TrainerEngine } from './trainer-engine.js';
 import type { TrainerRequestMessage, TrainerResponseMessage } from './trainer-messages.js';
 
@@ -16,7 +17,9 @@ async function handle(msg: TrainerRequestMessage): Promise<unknown> {
     engine = await TrainerEngine.create(msg.request as TrainerRequestMessage<'init'>['request']);
     return engine.info();
   }
-  if (engine === undefined) throw new Error(`Error in trainer worker: call init before ${msg.kind}`);
+  if (engine === undefined) {
+    throw new TrainerError(`Error in trainer worker: the first call must be init, found ${msg.kind}`);
+  }
   switch (msg.kind) {
     case 'train':
       return engine.train(msg.request as TrainerRequestMessage<'train'>['request']);
@@ -50,7 +53,8 @@ function transferables(result: unknown): ArrayBuffer[] {
 }
 
 const port = parentPort;
-if (port === null) throw new Error('Error in trainer worker: must run in a worker thread, found the main thread');
+if (port === null)
+  throw new Error('Error in trainer worker: must run in a worker thread, found the main thread');
 port.on('message', (msg: TrainerRequestMessage) => {
   queue = queue.then(async () => {
     let reply: TrainerResponseMessage;

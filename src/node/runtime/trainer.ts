@@ -50,9 +50,12 @@ export class Trainer {
     private readonly timeoutMs: number,
   ) {
     worker.on('message', (msg: TrainerResponseMessage) => this.settle(msg));
-    worker.on('error', (err) => this.fail(new TrainerError(`Error in Trainer: worker failed: ${err.message}`, { cause: err })));
+    worker.on('error', (err) =>
+      this.fail(new TrainerError(`Error in Trainer: worker failed: ${err.message}`, { cause: err })),
+    );
     worker.on('exit', (code) => {
-      if (!this.stopping) this.fail(new TrainerError(`Error in Trainer: worker must keep running, found exit code ${code}`));
+      if (!this.stopping)
+        this.fail(new TrainerError(`Error in Trainer: worker must keep running, found exit code ${code}`));
     });
   }
 
@@ -128,7 +131,9 @@ export class Trainer {
     this.pending.delete(msg.id);
     if (msg.ok) p.resolve(msg.result);
     else {
-      const err = new TrainerError(`Error in Trainer: worker call failed: ${msg.error.name}: ${msg.error.message}`);
+      const err = new TrainerError(
+        `Error in Trainer: worker call failed: ${msg.error.name}: ${msg.error.message}`,
+      );
       err.stack = `${err.stack}\nworker ${msg.error.stack ?? ''}`;
       p.reject(err);
     }

@@ -52,10 +52,14 @@ export function encodeUpdateState(state: ModelState, opts: EncodeUpdateOptions):
   const fn = 'encodeUpdateState';
   const delta = opts.encoding !== 'fp32';
   if (delta && opts.base === undefined) {
-    throw new RuntimeConfigError(`Error in ${fn}: base must be given for encoding ${opts.encoding}, found none`);
+    throw new RuntimeConfigError(
+      `Error in ${fn}: base must be given for encoding ${opts.encoding}, found none`,
+    );
   }
   if (!Number.isSafeInteger(opts.peerIndex) || opts.peerIndex < 0) {
-    throw new RuntimeConfigError(`Error in ${fn}: peerIndex must be an integer >= 0, found ${opts.peerIndex}`);
+    throw new RuntimeConfigError(
+      `Error in ${fn}: peerIndex must be an integer >= 0, found ${opts.peerIndex}`,
+    );
   }
   const tensors: Record<string, Float32Array> = {};
   for (const section of UPDATE_SECTIONS) {

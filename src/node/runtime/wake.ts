@@ -48,5 +48,7 @@ export function backoffMs(attempt: number, min: number, max: number): number {
 
 function stopped(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new PeerStoppedError(`Error in Wakeup.wait: aborted (${String(reason)})`);
+  return reason instanceof Error
+    ? reason
+    : new PeerStoppedError(`Error in Wakeup.wait: aborted (${String(reason)})`);
 }

@@ -29,7 +29,8 @@ describe('node/runtime/checkpoint', () => {
     await saveCheckpoint(dir, meta, Uint8Array.of(1));
     await assert.rejects(
       loadCheckpoint(dir, { ...expected, configHash: 'other' }),
-      (e: Error) => e instanceof CheckpointError && /must belong to federation fed with config other/.test(e.message),
+      (e: Error) =>
+        e instanceof CheckpointError && /must belong to federation fed with config other/.test(e.message),
     );
     await writeFile(join(dir, CHECKPOINT_MODEL_FILE), Uint8Array.of(2));
     await assert.rejects(loadCheckpoint(dir, expected), /checkpoint.fmns must hash to/);

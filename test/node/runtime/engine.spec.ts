@@ -25,7 +25,9 @@ describe('node/runtime/trainer-engine [wasm]', () => {
   it('distributed rounds (one engine per peer, fp32 updates) give the harness model bit for bit, without leaks', async function () {
     this.timeout(120_000);
     const config = tinyRun(3, 2, { backend });
-    const engines = await Promise.all([0, 1, 2].map((index) => TrainerEngine.create({ config, index, encoding: 'fp32' })));
+    const engines = await Promise.all(
+      [0, 1, 2].map((index) => TrainerEngine.create({ config, index, encoding: 'fp32' })),
+    );
     try {
       const info = engines.map((e) => e.info());
       assert.equal(new Set(info.map((i) => i.initialHash)).size, 1, 'every peer starts from the same G_0');

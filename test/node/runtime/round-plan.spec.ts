@@ -19,7 +19,12 @@ const view = { federation: FED, peers };
 const all = () => true;
 const D = 1000;
 
-function record(peer: string, round: number, modelHash: string, status: PeerStatus = 'idle'): HeartbeatRecord {
+function record(
+  peer: string,
+  round: number,
+  modelHash: string,
+  status: PeerStatus = 'idle',
+): HeartbeatRecord {
   return { peer, round, modelHash, sampleCount: 10, status, timestamp: 1, addrs: [] };
 }
 
@@ -60,7 +65,8 @@ describe('node/runtime/round-plan: announcer eligibility', () => {
     assert.equal(early.ok, false);
     assert.equal(early.reason, 'too-early');
     assert.equal(announcerEligibility(view, 6, ranking[2], 2000, D, all, 0).ok, true);
-    assert.equal(announcerEligibility(view, 6, ranking[2], 1000, D, all, 1).ok, true, 'one slot of slack');
+    assert.equal(announcerEligibility(view, 6, ranking[2], 1800, D, all, 200).ok, true, 'with slack');
+    assert.equal(announcerEligibility(view, 6, ranking[2], 1700, D, all, 200).ok, false);
   });
 
   it('accepts a later rank at once when every better rank is dead', () => {
@@ -83,7 +89,10 @@ describe('node/runtime/round-plan: quorum', () => {
     assert.equal(quorumCount(3, 0.5), 2);
     assert.equal(quorumCount(0, 1), 1);
     assert.equal(quorumCount(10, 0.3), 3);
-    assert.throws(() => quorumCount(4, 0), (e: Error) => e instanceof RuntimeConfigError && /quorum must be in/.test(e.message));
+    assert.throws(
+      () => quorumCount(4, 0),
+      (e: Error) => e instanceof RuntimeConfigError && /quorum must be in/.test(e.message),
+    );
   });
 
   it('aggregates with every expected update at once', () => {
@@ -100,17 +109,29 @@ describe('node/runtime/round-plan: quorum', () => {
   it('waits for the missing ones until the round timeout, then settles for a quorum', () => {
     const base = { expected: peers.slice(0, 4), received: new Set(peers.slice(0, 2)), roundTimeoutMs: 1000 };
     assert.deepEqual(
-      [collectDecision({ ...base, inChargeMs: 999, quorum: 0.5 }).aggregate, collectDecision({ ...base, inChargeMs: 999, quorum: 0.5 }).reason],
+      [
+        collectDecision({ ...base, inChargeMs: 999, quorum: 0.5 }).aggregate,
+        collectDecision({ ...base, inChargeMs: 999, quorum: 0.5 }).reason,
+      ],
       [false, 'waiting'],
     );
     const late = collectDecision({ ...base, inChargeMs: 1000, quorum: 0.5 });
     assert.deepEqual([late.aggregate, late.reason, late.needed], [true, 'quorum-after-timeout', 2]);
     const short = collectDecision({ ...base, inChargeMs: 5000, quorum: 0.75 });
-    assert.deepEqual([short.aggregate, short.reason, short.missing], [false, 'waiting-quorum', peers.slice(2, 4)]);
+    assert.deepEqual(
+      [short.aggregate, short.reason, short.missing],
+      [false, 'waiting-quorum', peers.slice(2, 4)],
+    );
   });
 
   it('never aggregates nothing', () => {
-    const d = collectDecision({ expected: [], received: new Set(), inChargeMs: 1e9, roundTimeoutMs: 1, quorum: 0.1 });
+    const d = collectDecision({
+      expected: [],
+      received: new Set(),
+      inChargeMs: 1e9,
+      roundTimeoutMs: 1,
+      quorum: 0.1,
+    });
     assert.equal(d.aggregate, false);
   });
 
@@ -129,9 +150,15 @@ describe('node/runtime/round-plan: quorum', () => {
 describe('node/runtime/round-plan: joining', () => {
   it('takes part when nobody ready is ahead', () => {
     assert.deepEqual(syncPlan({ round: 0, hash: 'h0' }, []), { kind: 'participate' });
-    assert.deepEqual(syncPlan({ round: 0, hash: 'h0' }, [record(peers[1], 0, 'h0', 'training')]), { kind: 'participate' });
-    assert.deepEqual(syncPlan({ round: 3, hash: 'h3' }, [record(peers[1], 2, 'h2')]), { kind: 'participate' });
-    assert.deepEqual(syncPlan({ round: 0, hash: 'h0' }, [record(peers[1], 5, 'h5', 'joining')]), { kind: 'participate' });
+    assert.deepEqual(syncPlan({ round: 0, hash: 'h0' }, [record(peers[1], 0, 'h0', 'training')]), {
+      kind: 'participate',
+    });
+    assert.deepEqual(syncPlan({ round: 3, hash: 'h3' }, [record(peers[1], 2, 'h2')]), {
+      kind: 'participate',
+    });
+    assert.deepEqual(syncPlan({ round: 0, hash: 'h0' }, [record(peers[1], 5, 'h5', 'joining')]), {
+      kind: 'participate',
+    });
   });
 
   it('catches up to the model most of the most advanced peers hold', () => {
@@ -163,8 +190,13 @@ describe('node/runtime/settings', () => {
     assert.deepEqual([s.quorum, s.minPeers, s.participation], [0.5, 3, 1]);
     assert.throws(
       () => resolveRoundSettings({ roundTimeoutMs: -1 }),
-      (e: Error) => e.name === 'RuntimeConfigError' && /roundTimeoutMs must be a positive finite number, found -1/.test(e.message),
+      (e: Error) =>
+        e.name === 'RuntimeConfigError' &&
+        /roundTimeoutMs must be a positive finite number, found -1/.test(e.message),
     );
-    assert.throws(() => resolveRoundSettings({ participation: 2 }), /participation must be in \(0, 1\], found 2/);
+    assert.throws(
+      () => resolveRoundSettings({ participation: 2 }),
+      /participation must be in \(0, 1\], found 2/,
+    );
   });
 });

@@ -9,7 +9,10 @@ describe('node/runtime/trainer (worker thread)', function () {
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
 
   it('runs the engine off the main thread: the event loop keeps turning while it trains', async () => {
-    const { trainer, info } = await Trainer.start({ config: tinyRun(2, 2), index: 1, encoding: 'fp16' }, { output: sink });
+    const { trainer, info } = await Trainer.start(
+      { config: tinyRun(2, 2), index: 1, encoding: 'fp16' },
+      { output: sink },
+    );
     try {
       assert.equal(info.index, 1);
       assert.ok(info.sampleCount > 0 && info.initial.byteLength > 0);
@@ -28,11 +31,16 @@ describe('node/runtime/trainer (worker thread)', function () {
   });
 
   it('rejects a call past its time limit with TrainerTimeoutError, and every call after stop with TrainerError', async () => {
-    const { trainer, info } = await Trainer.start({ config: tinyRun(2, 2), index: 0, encoding: 'fp32' }, { output: sink });
+    const { trainer, info } = await Trainer.start(
+      { config: tinyRun(2, 2), index: 0, encoding: 'fp32' },
+      { output: sink },
+    );
     try {
       await assert.rejects(
         trainer.call('train', { round: 0, tau: 10, global: info.initial }, { timeoutMs: 1 }),
-        (e: Error) => e instanceof TrainerTimeoutError && /Error in Trainer.train: call must finish within 1 ms/.test(e.message),
+        (e: Error) =>
+          e instanceof TrainerTimeoutError &&
+          /Error in Trainer.train: call must finish within 1 ms/.test(e.message),
       );
       await assert.rejects(
         trainer.call('inspect', { global: Uint8Array.of(1, 2, 3) }),

@@ -59,16 +59,22 @@ describe('node/runtime/update-codec', () => {
     const out = encodeUpdateState(local, { encoding: 'topk', peerIndex: 0, base, ratio: 0.2 });
     assert.ok(out.residual !== undefined);
     assert.ok(Object.values(out.residual).some((r) => r.some((v) => v !== 0)));
-    assert.ok(out.body.byteLength < encodeUpdateState(local, { encoding: 'fp32', peerIndex: 0 }).body.byteLength);
+    assert.ok(
+      out.body.byteLength < encodeUpdateState(local, { encoding: 'fp32', peerIndex: 0 }).body.byteLength,
+    );
   });
 
   it('refuses a delta encoding without a base, and a tensor the base does not hold', () => {
     assert.throws(() => encodeUpdateState(local, { encoding: 'int8', peerIndex: 0 }), /base must be given/);
-    const other: ModelState = { ...local, weights: { ...local.weights, extra: { shape: [1], data: Float32Array.of(1) } } };
+    const other: ModelState = {
+      ...local,
+      weights: { ...local.weights, extra: { shape: [1], data: Float32Array.of(1) } },
+    };
     const { body } = encodeUpdateState(other, { encoding: 'fp32', peerIndex: 0 });
     assert.throws(
       () => decodeUpdateState(body, base),
-      (e: Error) => e instanceof UpdateDecodeError && /weights\/extra must be a tensor of the base model/.test(e.message),
+      (e: Error) =>
+        e instanceof UpdateDecodeError && /weights\/extra must be a tensor of the base model/.test(e.message),
     );
   });
 });
@@ -110,7 +116,10 @@ describe('node/runtime/inbox', () => {
     assert.deepEqual((inbox.checkHeader(header(0), alice) as { reason: string }).reason, 'future-round');
     inbox.open(2, baseHash);
     assert.equal((inbox.checkHeader(header(1), alice) as { reason: string }).reason, 'stale-round');
-    assert.equal((inbox.checkHeader(header(2, sha256Hex(body)), alice) as { reason: string }).reason, 'base-mismatch');
+    assert.equal(
+      (inbox.checkHeader(header(2, sha256Hex(body)), alice) as { reason: string }).reason,
+      'base-mismatch',
+    );
     assert.equal(inbox.checkHeader(header(2), alice).ok, true);
   });
 
@@ -132,7 +141,11 @@ describe('node/runtime/inbox', () => {
   });
 
   it('refuses a body that does not match the spec', () => {
-    const inbox = new UpdateInbox({ federation: FED, tensors: { ...tensors, 'weights/stem.conv': [30, 30] }, events: new MemoryEventLog() });
+    const inbox = new UpdateInbox({
+      federation: FED,
+      tensors: { ...tensors, 'weights/stem.conv': [30, 30] },
+      events: new MemoryEventLog(),
+    });
     inbox.open(2, baseHash);
     const v = inbox.onUpdate({ header: header(2), body, from: peerIdFromString(alice), ms: 1 });
     assert.deepEqual([v.ok, (v as { reason: string }).reason], [false, 'shape-mismatch']);
@@ -162,7 +175,11 @@ describe('node/runtime/claims', () => {
     assert.equal(book.add(a), false, 'duplicates ignored');
     book.add(c);
     book.add(b);
-    assert.equal(book.winner(book.forRound(5)).contentHash, b.contentHash, 'more contributors, then better rank');
+    assert.equal(
+      book.winner(book.forRound(5)).contentHash,
+      b.contentHash,
+      'more contributors, then better rank',
+    );
     assert.equal(book.winner([c, b, a]).contentHash, b.contentHash);
     assert.equal(book.beats(b, a), true);
     assert.equal(book.latestRound(), 5);

@@ -9,6 +9,10 @@ export interface CommandEntry {
 
 /** Every sub-command of `fedmetanas`, in help order. */
 export const COMMANDS: Record<string, CommandEntry> = {
+  keygen: {
+    summary: 'Create a federation key and peer identity keys for peers on several machines',
+    load: async () => (await import('./commands/keygen.js')).keygenCommand,
+  },
   backends: {
     summary: 'List tensor backends, which are installed, and what `auto` picks here',
     load: async () => (await import('./commands/backends.js')).backendsCommand,

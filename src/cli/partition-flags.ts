@@ -16,11 +16,14 @@ export const PARTITION_FLAG_OPTIONS = {
   'min-size': { type: 'string' },
 } as const;
 
-/** Usage lines of the partition flags. */
-export const PARTITION_FLAG_USAGE = `  --partition P           iid | dirichlet | skew | shards
-  --alpha A               dirichlet concentration, > 0 (default ${DEFAULT_ALPHA})
+/** Usage lines of the partition flags, with a command's own defaults. */
+export function partitionFlagUsage(defaults: { scheme?: string; alpha?: number } = {}): string {
+  const scheme = defaults.scheme ? ` (default ${defaults.scheme})` : ' (required)';
+  return `  --partition P           iid | dirichlet | skew | shards${scheme}
+  --alpha A               dirichlet concentration, > 0 (default ${defaults.alpha ?? DEFAULT_ALPHA})
   --min-size M            dirichlet: minimum samples per peer (default ${DEFAULT_MIN_SHARD_SIZE})
   --classes-per-peer T    skew: classes per peer (default ${DEFAULT_CLASSES_PER_PEER})`;
+}
 
 /** Parse a non-negative integer flag (`fallback` when absent; required when there is no fallback). */
 export function intFlag(

@@ -13,12 +13,14 @@ import {
 import { runInProcessFederation } from '../nas/harness/run.js';
 import type { HarnessResult, RoundMetrics } from '../nas/harness/types.js';
 import { evaluate, type EvalResult } from '../nas/learn/evaluate.js';
+import { recalibrateBatchNorm } from '../nas/learn/recalibrate.js';
 import { createSupernet } from '../nas/space/supernet.js';
 import { resolveSearchSpace, type SearchSpaceConfig } from '../nas/space/config.js';
 import { hashConfig } from '../nas/state/config-hash.js';
 import { saveModelStateFile } from '../nas/state/file.js';
 import type { ModelState } from '../nas/state/types.js';
 import { initBackend, type BackendInfo } from '../tensor/backend.js';
+import { Rng } from '../util/rng.js';
 import type { SearchRunConfig } from './config.js';
 import { harnessConfigFor } from './harness-config.js';
 import { DatasetTestSource, ShardPeerData } from './peer-data.js';
@@ -117,6 +119,12 @@ export async function runSearch(config: SearchRunConfig, hooks: SearchHooks = {}
       },
     });
     const evalMode = result.settings.evalMode;
+    // The final network's BN statistics, recomputed over the peers' training data (as each evaluation does).
+    recalibrateBatchNorm(model, peers, {
+      mode: evalMode,
+      rng: new Rng(config.seed).fork('recalibrate:global'),
+      weights: peers.map((p) => p.sampleCount),
+    });
     const globalTest = evaluate(model, new DatasetTestSource(dataset), {
       mode: evalMode,
       batchSize: config.evalBatchSize,

@@ -1,4 +1,4 @@
-import { registerHooks } from 'node:module';
+import * as nodeModule from 'node:module';
 import { GradientsUnavailableError } from './errors.js';
 
 let loaded: Promise<void> | undefined;
@@ -18,6 +18,8 @@ export function registerTfjsGradients(): Promise<void> {
 }
 
 async function load(): Promise<void> {
+  // A namespace import: on Node < 22.15 the export is absent and a named import would fail to link.
+  const { registerHooks } = nodeModule as Partial<typeof nodeModule>;
   if (typeof registerHooks !== 'function') {
     throw new GradientsUnavailableError(
       `Error in registerTfjsGradients: Node must provide module.registerHooks (Node >= 22.15), found Node ${process.versions.node}.`,

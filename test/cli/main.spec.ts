@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
@@ -39,5 +42,26 @@ describe('fedmetanas command', function () {
     };
     assert.ok(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'].includes(report.auto));
     assert.equal(report.backends.find((b) => b.name === 'wasm')?.version !== null, true);
+  });
+
+  it('keygen writes a 95-byte federation key and an identity, and never overwrites a key', function () {
+    const dir = mkdtempSync(join(tmpdir(), 'fedmetanas-keygen-'));
+    try {
+      const key = join(dir, 'federation.key');
+      const id = join(dir, 'identity.key');
+      const r = runCli(['keygen', '--federation-key', key, '--identity', id, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { peerId: string };
+      assert.match(report.peerId, /^12D3KooW/);
+      assert.equal(readFileSync(key).length, 95);
+      const again = runCli(['keygen', '--identity', id, '--json']);
+      assert.equal((JSON.parse(again.stdout) as { peerId: string }).peerId, report.peerId);
+      const refused = runCli(['keygen', '--federation-key', key]);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /PskFileError/);
+      assert.equal(runCli(['keygen']).code, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

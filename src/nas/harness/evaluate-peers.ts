@@ -1,6 +1,8 @@
 import type { PeerData } from '../learn/data.js';
 import { evaluate } from '../learn/evaluate.js';
 import { personalize } from '../learn/personalize.js';
+import { DEFAULT_RECALIBRATE_BATCHES, recalibrateBatchNorm } from '../learn/recalibrate.js';
+import { disposeSnapshot, restoreSnapshot, takeSnapshot } from '../learn/snapshot.js';
 import { DEFAULT_FEDMETANAS_RELAX } from '../learn/constants.js';
 import type { RelaxMode, SearchModel } from '../types.js';
 import type { Rng } from '../../util/rng.js';
@@ -15,7 +17,9 @@ export interface PeersEval {
 
 /**
  * Evaluate `model` on every peer's test split (pooled over all test samples for the global figure) and,
- * when configured, each peer's personalized model (adapted on a copy: the model is left unchanged).
+ * when configured, each peer's personalized model (adapted on a copy: the model is left unchanged). Unless
+ * `config.eval.recalibrate` is 0, the BN running statistics are first recomputed for the evaluated network
+ * over training batches pooled from all peers (`recalibrateBatchNorm`), and restored afterwards.
  */
 export function evaluatePeers(
   config: HarnessConfig,
@@ -29,7 +33,26 @@ export function evaluatePeers(
     rng: ctx.rng.fork('eval'),
     batchSize: config.eval?.batchSize,
   };
-  const perPeer = peers.map((p) => evaluate(model, p, evalOpts));
+  const batches = config.eval?.recalibrate ?? DEFAULT_RECALIBRATE_BATCHES;
+  const saved = batches > 0 ? takeSnapshot(model.buffers) : undefined;
+  let perPeer: EvalMetrics[];
+  try {
+    if (batches > 0) {
+      recalibrateBatchNorm(model, peers, {
+        mode: ctx.mode,
+        tau: ctx.tau,
+        rng: ctx.rng.fork('recalibrate'),
+        batches,
+        weights: peers.map((p) => p.sampleCount),
+      });
+    }
+    perPeer = peers.map((p) => evaluate(model, p, evalOpts));
+  } finally {
+    if (saved !== undefined) {
+      restoreSnapshot(model.buffers, saved);
+      disposeSnapshot(saved);
+    }
+  }
   const out: PeersEval = { perPeer, global: pool(perPeer) };
   if (config.personalize !== undefined) {
     const personalized = peers.map(

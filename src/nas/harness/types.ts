@@ -47,8 +47,12 @@ export interface HarnessConfig {
   rule?: AggregationRule;
   /** Checks on every update before aggregation; failing updates are left out and reported. */
   screen?: Omit<ScreenOptions, 'reference' | 'candidateOf'>;
-  /** Evaluation of the global model on every peer's test split. */
-  eval?: { mode?: RelaxMode; batchSize?: number; every?: number };
+  /**
+   * Evaluation of the global model on every peer's test split. `recalibrate`: forward passes over pooled
+   * peer training batches that recompute the BN running statistics of the evaluated network before each
+   * evaluation (0 = use the aggregated statistics as they are); default `DEFAULT_RECALIBRATE_BATCHES`.
+   */
+  eval?: { mode?: RelaxMode; batchSize?: number; every?: number; recalibrate?: number };
   /** Personalized evaluation (k task-learner steps per peer) at each evaluation; off when absent. */
   personalize?: Pick<PersonalizeOptions, 'steps' | 'batchSize' | 'weightLr' | 'alphaLr' | 'adaptAlphas'>;
   /** Encode each state to measure its size in bytes (default true). */

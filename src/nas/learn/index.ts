@@ -13,3 +13,4 @@ export * from './fednas.js';
 export * from './supervised.js';
 export * from './evaluate.js';
 export * from './personalize.js';
+export * from './recalibrate.js';

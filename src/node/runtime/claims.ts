@@ -19,6 +19,27 @@ export interface Claim extends AggregateClaim {
 }
 
 /**
+ * The claim behind a catch-up learnt from heartbeats: peers `holders` are at `round` with model `hash`,
+ * so the aggregate of round `round - 1` is that model (its size, contributors and samples are unknown).
+ */
+export function heartbeatClaim(
+  plan: { round: number; hash: string; holders: string[] },
+  receivedAt: number,
+): Claim {
+  return {
+    round: plan.round - 1,
+    aggregator: plan.holders[0] as string,
+    contentHash: plan.hash,
+    contributors: [],
+    size: 0,
+    sampleCount: 0,
+    receivedAt,
+    source: 'heartbeat',
+    holders: plan.holders,
+  };
+}
+
+/**
  * Every claim heard, by round. Conflicting claims of one round are settled by `resolveAggregateConflict`
  * (more contributors, then the better-ranked aggregator, then the lower hash), the same on every peer.
  */

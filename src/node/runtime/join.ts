@@ -1,4 +1,4 @@
-import type { Claim } from './claims.js';
+import { heartbeatClaim, type Claim } from './claims.js';
 import { PeerStartTimeoutError } from './errors.js';
 import { otherRecords, readyOthers, setLocalState, type RoundContext } from './round-context.js';
 import { pullModel } from './round-end.js';
@@ -54,17 +54,7 @@ export async function joinFederation(
     ...(plan.kind === 'catch-up' ? { target: plan.round, holders: plan.holders } : {}),
   });
   if (plan.kind === 'catch-up') {
-    const claim: Claim = {
-      round: plan.round - 1,
-      aggregator: plan.holders[0],
-      contentHash: plan.hash,
-      contributors: [],
-      size: 0,
-      sampleCount: 0,
-      receivedAt: Date.now(),
-      source: 'heartbeat',
-      holders: plan.holders,
-    };
+    const claim = heartbeatClaim(plan, Date.now());
     const pulled = await pullModel(ctx, claim, deadline, ctx.signal);
     return { kind: 'catch-up', claim, model: pulled.bytes };
   }

@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { ElectionView } from '../../protocol/election.js';
 import { errorMessage } from '../signal.js';
-import type { Claim } from './claims.js';
+import { heartbeatClaim, type Claim } from './claims.js';
 import { ModelPullError, RoundRestartError, RoundTimeoutError } from './errors.js';
 import { otherRecords, peerIsLive, readyOthers, selfId, type RoundContext } from './round-context.js';
 import { announcerEligibility, syncPlan } from './round-plan.js';
@@ -79,17 +79,7 @@ export async function awaitClaim(ctx: RoundContext, watch: ClaimWatch, signal: A
           round: plan.round - 1,
           hash: plan.hash,
         });
-        return {
-          round: plan.round - 1,
-          aggregator: plan.holders[0],
-          contentHash: plan.hash,
-          contributors: [],
-          size: 0,
-          sampleCount: 0,
-          receivedAt: now,
-          source: 'heartbeat',
-          holders: plan.holders,
-        };
+        return heartbeatClaim(plan, now);
       }
     }
     await ctx.wake.wait(settings.tickMs, signal);

@@ -19,6 +19,7 @@ import { resolveSearchSpace, type SearchSpaceConfig } from '../nas/space/config.
 import { hashConfig } from '../nas/state/config-hash.js';
 import { saveModelStateFile } from '../nas/state/file.js';
 import type { ModelState } from '../nas/state/types.js';
+import type { RelaxMode, SearchModel } from '../nas/types.js';
 import { initBackend, type BackendInfo } from '../tensor/backend.js';
 import { Rng } from '../util/rng.js';
 import type { SearchRunConfig } from './config.js';
@@ -73,6 +74,25 @@ export function genotypeOfState(state: ModelState, space: SearchSpaceConfig): Ge
 }
 
 /**
+ * The final network on the dataset's global test set: its BN running statistics are first recomputed
+ * over the given peers' training data (all peers in one process; a peer's own data on the network), as
+ * every evaluation during the run does.
+ */
+export function evaluateGlobalTest(
+  model: SearchModel,
+  dataset: Dataset,
+  peers: readonly ShardPeerData[],
+  opts: { mode: RelaxMode; seed: number; batchSize: number },
+): EvalResult {
+  recalibrateBatchNorm(model, peers, {
+    mode: opts.mode,
+    rng: new Rng(opts.seed).fork('recalibrate:global'),
+    weights: peers.map((p) => p.sampleCount),
+  });
+  return evaluate(model, new DatasetTestSource(dataset), { mode: opts.mode, batchSize: opts.batchSize });
+}
+
+/**
  * A local multi-peer search in one process: load the dataset, give every peer its shard and splits,
  * run the federated rounds, evaluate the final network on the global test set, and write the run
  * folder: `config.json` (effective config, backend, versions), `rounds.jsonl`, `summary.json`,
@@ -119,14 +139,9 @@ export async function runSearch(config: SearchRunConfig, hooks: SearchHooks = {}
       },
     });
     const evalMode = result.settings.evalMode;
-    // The final network's BN statistics, recomputed over the peers' training data (as each evaluation does).
-    recalibrateBatchNorm(model, peers, {
+    const globalTest = evaluateGlobalTest(model, dataset, peers, {
       mode: evalMode,
-      rng: new Rng(config.seed).fork('recalibrate:global'),
-      weights: peers.map((p) => p.sampleCount),
-    });
-    const globalTest = evaluate(model, new DatasetTestSource(dataset), {
-      mode: evalMode,
+      seed: config.seed,
       batchSize: config.evalBatchSize,
     });
     const genotype = genotypeOfState(result.finalState, space);

@@ -9,7 +9,6 @@ import { evaluatePeers } from '../../nas/harness/evaluate-peers.js';
 import { DEFAULT_EVAL_EVERY } from '../../nas/harness/constants.js';
 import { runLocalUpdate, stepsFor } from '../../nas/harness/local-update.js';
 import type { HarnessConfig } from '../../nas/harness/types.js';
-import { evaluate } from '../../nas/learn/evaluate.js';
 import { DEFAULT_PRUNE_THRESHOLD } from '../../nas/pruning.js';
 import type { Supernet } from '../../nas/space/supernet.js';
 import { createSupernet } from '../../nas/space/supernet.js';
@@ -20,9 +19,9 @@ import type { ModelState } from '../../nas/state/types.js';
 import type { RelaxMode } from '../../nas/types.js';
 import { sha256Hex } from '../../protocol/hash.js';
 import { harnessConfigFor } from '../../run/harness-config.js';
-import { DatasetTestSource, type ShardPeerData } from '../../run/peer-data.js';
+import type { ShardPeerData } from '../../run/peer-data.js';
 import { peerShardData } from '../../run/peer-shard.js';
-import { genotypeOfState, spaceForDataset } from '../../run/search.js';
+import { evaluateGlobalTest, genotypeOfState, spaceForDataset } from '../../run/search.js';
 import { initBackend, type BackendInfo } from '../../tensor/backend.js';
 import { Rng } from '../../util/rng.js';
 import { PEER_INDEX_TENSOR } from './constants.js';
@@ -236,8 +235,9 @@ export class TrainerEngine {
   finish(req: FinishRequest): FinishResult {
     const started = performance.now();
     const state = this.load(req.global);
-    const globalTest = evaluate(this.model, new DatasetTestSource(this.dataset), {
+    const globalTest = evaluateGlobalTest(this.model, this.dataset, [this.peer], {
       mode: this.evalMode(),
+      seed: this.init.config.seed,
       batchSize: this.init.config.evalBatchSize,
     });
     const genotype = genotypeOfState(state, this.model.config);

@@ -17,6 +17,9 @@ const CONFIGS: { name: string; space: SearchSpaceConfig; heavy: boolean }[] = [
 ];
 
 /**
+ * Cases marked heavy (the paper-scale space, soft mode) are skipped on the pure-JS cpu backend unless
+ * `--heavy` or a `--filter` asks for them: a soft step takes minutes there.
+ *
  * One supernet training step: forward in `mode` (Gumbel temperature 1), cross-entropy, gradients of
  * every weight and alpha, and an SGD-momentum update of both — what one task-learner step costs.
  */
@@ -73,5 +76,6 @@ function trainStepCase(name: string, space: SearchSpaceConfig, mode: RelaxMode, 
 /** `supernet/<config>/<mode>` cases: images/s of a training step at batch 32. */
 export const supernetSuite: BenchSuite = {
   name: 'supernet',
-  cases: () => CONFIGS.flatMap((c) => MODES.map((m) => trainStepCase(c.name, c.space, m, c.heavy))),
+  cases: () =>
+    CONFIGS.flatMap((c) => MODES.map((m) => trainStepCase(c.name, c.space, m, c.heavy || m === 'soft'))),
 };

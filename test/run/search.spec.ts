@@ -8,6 +8,7 @@ import { parseDartsGenotype } from '../../src/nas/genotype/index.js';
 import { loadModelStateFile } from '../../src/nas/state/file.js';
 import { runSearch } from '../../src/run/search.js';
 import { initBackend } from '../../src/tensor/backend.js';
+import { tinyRunFlags } from '../node/runtime/helpers.js';
 
 describe('fedmetanas search (in-process run)', function () {
   let out: string;
@@ -51,20 +52,7 @@ describe('fedmetanas search (in-process run)', function () {
 
   it('runs a tiny 2-peer search on the embedded digits and writes the whole run folder', async function () {
     const { config } = parseSearchArgs([
-      '--peers',
-      '2',
-      '--rounds',
-      '2',
-      '--local-steps',
-      '1',
-      '--layers',
-      '1',
-      '--channels',
-      '4',
-      '--nodes',
-      '2',
-      '--backend',
-      'wasm',
+      ...tinyRunFlags(2, 2),
       '--seed',
       '5',
       '--out',

@@ -1,5 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { datasetBatchOptions, makeBatch, type BatchOptions } from '../data/pipeline/batch.js';
+import {
+  datasetBatchOptions,
+  evaluationBatches,
+  makeBatch,
+  type BatchOptions,
+} from '../data/pipeline/batch.js';
 import type { PeerSplit } from '../data/split.js';
 import type { Dataset } from '../data/types.js';
 import type { Batch, PeerData, Task, TaskSizes, TestSource } from '../nas/learn/data.js';
@@ -77,19 +82,11 @@ function concat(a: Int32Array, b: Int32Array): Int32Array {
 /** The dataset's global test set as a `TestSource` (normalised, never augmented). */
 export class DatasetTestSource implements TestSource {
   readonly testCount: number;
-  private readonly opts: BatchOptions;
-
   constructor(private readonly dataset: Dataset) {
     this.testCount = dataset.test.count;
-    this.opts = datasetBatchOptions(dataset, false);
   }
 
   *testBatches(size: number): Iterable<Batch> {
-    for (let start = 0; start < this.testCount; start += size) {
-      const end = Math.min(start + size, this.testCount);
-      const ids = Int32Array.from({ length: end - start }, (_, k) => start + k);
-      const b = makeBatch(this.dataset.test, ids, this.opts);
-      yield { x: b.xs, y: b.ys as tf.Tensor1D };
-    }
+    for (const b of evaluationBatches(this.dataset, size)) yield { x: b.xs, y: b.ys as tf.Tensor1D };
   }
 }

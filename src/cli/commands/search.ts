@@ -7,8 +7,11 @@ import { UsageError } from '../errors.js';
 import { PARTITION_FLAG_OPTIONS, partitionFlagUsage, partitionSpecFromFlags } from '../partition-flags.js';
 
 const D = DEFAULT_SEARCH_RUN;
-/** The partition a search uses when the flags name none: Dirichlet with alpha 0.3. */
-const SEARCH_PARTITION_DEFAULTS = { scheme: 'dirichlet', alpha: 0.3 };
+/** The partition a search uses when the flags name none (that of `DEFAULT_SEARCH_RUN`). */
+const SEARCH_PARTITION_DEFAULTS = {
+  scheme: D.partition.scheme,
+  ...(D.partition.scheme === 'dirichlet' ? { alpha: D.partition.alpha } : {}),
+};
 
 /** Usage text of `fedmetanas search`. */
 export const SEARCH_USAGE = `Usage: fedmetanas search [options]

@@ -3,6 +3,7 @@ import type { SplitFractions } from '../data/split.js';
 import type { HarnessMethod } from '../nas/harness/types.js';
 import type { SearchSpaceConfig } from '../nas/space/config.js';
 import type { BackendChoice } from '../tensor/backend.js';
+import { DEFAULT_LEARNER, type LearnerSettings } from './learner-settings.js';
 
 /** Everything that defines a local multi-peer search run; written to `config.json` in the run folder. */
 export interface SearchRunConfig {
@@ -20,6 +21,13 @@ export interface SearchRunConfig {
   /** Search space (dataset-dependent fields are filled from the dataset). */
   space: Partial<SearchSpaceConfig>;
   relax: 'hard' | 'soft';
+  /**
+   * Rounds of a separate FedAvg retraining stage of the derived network from scratch after the search
+   * (FedNAS's protocol; 0 = none: FedMetaNAS's pruned supernet is the final model).
+   */
+  retrainRounds: number;
+  /** FedMetaNAS task and meta learner settings. */
+  learner: LearnerSettings;
   tauMax: number;
   tauMin: number;
   pruneThreshold: number;
@@ -46,6 +54,8 @@ export const DEFAULT_SEARCH_RUN: Readonly<SearchRunConfig> = Object.freeze({
   split: { train: 0.5, support: 0.2, query: 0.2, test: 0.1 },
   space: { layers: 3, channels: 8, nodes: 4 },
   relax: 'hard',
+  retrainRounds: 0,
+  learner: DEFAULT_LEARNER,
   tauMax: 10,
   tauMin: 0.1,
   pruneThreshold: 0.01,

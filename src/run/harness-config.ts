@@ -1,5 +1,6 @@
 import type { HarnessConfig } from '../nas/harness/types.js';
 import type { SearchRunConfig } from './config.js';
+import { fedMetaNasOptionsFor } from './learner-settings.js';
 
 /**
  * The harness configuration of a search run: what `runSearch` hands `runInProcessFederation` (without its
@@ -14,7 +15,7 @@ export function harnessConfigFor(config: SearchRunConfig, configHash: string): H
     configHash,
     localEpochs: config.localEpochs,
     ...(config.localSteps !== undefined ? { localSteps: config.localSteps } : {}),
-    fedmetanas: { relax: config.relax },
+    fedmetanas: fedMetaNasOptionsFor(config.learner, config.relax),
     tauMax: config.tauMax,
     tauMin: config.tauMin,
     prune: { threshold: config.pruneThreshold },

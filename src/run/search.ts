@@ -14,7 +14,7 @@ import { runInProcessFederation } from '../nas/harness/run.js';
 import type { HarnessResult, RoundMetrics } from '../nas/harness/types.js';
 import { evaluate, type EvalResult } from '../nas/learn/evaluate.js';
 import { recalibrateBatchNorm } from '../nas/learn/recalibrate.js';
-import { createSupernet } from '../nas/space/supernet.js';
+import { createSupernet, type Supernet } from '../nas/space/supernet.js';
 import { resolveSearchSpace, type SearchSpaceConfig } from '../nas/space/config.js';
 import { hashConfig } from '../nas/state/config-hash.js';
 import { saveModelStateFile } from '../nas/state/file.js';
@@ -24,6 +24,7 @@ import { initBackend, type BackendInfo } from '../tensor/backend.js';
 import { Rng } from '../util/rng.js';
 import type { SearchRunConfig } from './config.js';
 import { harnessConfigFor } from './harness-config.js';
+import { retrainDerivedNetwork } from './retrain.js';
 import { DatasetTestSource, ShardPeerData } from './peer-data.js';
 import { defaultRunName, RunFolder } from './run-folder.js';
 
@@ -42,6 +43,11 @@ export interface SearchSummary {
   dartsGenotype: string;
   prunedCandidates: number;
   wallTimeMs: number;
+  /** Wall time of the search rounds and of the retraining stage (0 without one). */
+  searchTimeMs: number;
+  retrainTimeMs: number;
+  /** Rounds of the retraining stage (absent without one). */
+  retrainRounds?: number;
   backend: BackendInfo;
 }
 
@@ -128,51 +134,77 @@ export async function runSearch(config: SearchRunConfig, hooks: SearchHooks = {}
   });
   hooks.onStart?.({ runDir: folder.path, dataset, backend, space });
 
-  const model = createSupernet(space, { seed: config.seed });
-  let result: HarnessResult;
+  const searchModel = createSupernet(space, { seed: config.seed });
+  let model: Supernet = searchModel;
   try {
-    result = runInProcessFederation(model, peers, {
-      ...harnessConfigFor(config, configHash),
+    const harness = harnessConfigFor(config, configHash);
+    const searchStart = performance.now();
+    const searched = runInProcessFederation(searchModel, peers, {
+      ...harness,
       onRound: (m) => {
-        folder.appendJsonl('rounds.jsonl', m);
+        folder.appendJsonl('rounds.jsonl', { stage: 'search', ...m });
         hooks.onRound?.(m);
       },
     });
+    const searchTimeMs = performance.now() - searchStart;
+    const genotype = genotypeOfState(searched.finalState, space);
+    let result: HarnessResult = searched;
+    let retrainTimeMs = 0;
+    if (config.retrainRounds > 0) {
+      const retrainStart = performance.now();
+      const retrained = retrainDerivedNetwork(
+        searched.finalState,
+        genotype,
+        space,
+        peers,
+        { ...harness, rounds: config.retrainRounds },
+        (m) => {
+          folder.appendJsonl('rounds.jsonl', { stage: 'retrain', ...m });
+          hooks.onRound?.(m);
+        },
+      );
+      model = retrained.model;
+      result = retrained.result;
+      retrainTimeMs = performance.now() - retrainStart;
+    }
     const evalMode = result.settings.evalMode;
     const globalTest = evaluateGlobalTest(model, dataset, peers, {
       mode: evalMode,
       seed: config.seed,
       batchSize: config.evalBatchSize,
     });
-    const genotype = genotypeOfState(result.finalState, space);
     await saveModelStateFile(folder.file('model.fmns'), result.finalState);
     await folder.writeText('genotype.json', `${genotypeToJSON(genotype, 2)}\n`);
     await folder.writeText('genotype.txt', `${toDartsString(genotype)}\n`);
     await folder.writeText('normal.dot', cellToDot(genotype, 'normal'));
     await folder.writeText('reduce.dot', cellToDot(genotype, 'reduce'));
-    const last = result.rounds[result.rounds.length - 1];
+    const last = searched.rounds[searched.rounds.length - 1];
     const summary: SearchSummary = {
       runDir: folder.path,
       method: config.method,
-      rounds: result.rounds.length,
+      rounds: searched.rounds.length,
       peers: peers.length,
-      initial: result.initial,
+      initial: searched.initial,
       final: [...result.rounds].reverse().find((r) => r.global)?.global,
       globalTest,
       genotype,
       dartsGenotype: toDartsString(genotype),
       prunedCandidates: last?.prunedCandidates ?? 0,
       wallTimeMs: performance.now() - started,
+      searchTimeMs,
+      retrainTimeMs,
+      ...(config.retrainRounds > 0 ? { retrainRounds: config.retrainRounds } : {}),
       backend,
     };
     await folder.writeJson('summary.json', {
       ...summary,
-      settings: result.settings,
+      settings: searched.settings,
       evalMode,
       numTensors: tf.memory().numTensors,
     });
     return summary;
   } finally {
-    model.dispose();
+    if (model !== searchModel) model.dispose();
+    searchModel.dispose();
   }
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseSearchArgs } from '../../src/cli/commands/search.js';
-import { parseDartsGenotype } from '../../src/nas/genotype/index.js';
+import { genotypeToMasks, parseDartsGenotype } from '../../src/nas/genotype/index.js';
+import { resolveSearchSpace } from '../../src/nas/space/config.js';
 import { loadModelStateFile } from '../../src/nas/state/file.js';
 import { runSearch } from '../../src/run/search.js';
 import { initBackend } from '../../src/tensor/backend.js';
@@ -81,5 +82,38 @@ describe('fedmetanas search (in-process run)', function () {
     assert.match(await readFile(join(dir, 'normal.dot'), 'utf8'), /^digraph/);
     const state = await loadModelStateFile(join(dir, 'model.fmns'));
     assert.equal(state.round, 2);
+  });
+
+  it('retrains the derived network from scratch after a fednas search (--retrain-rounds)', async function () {
+    const { config } = parseSearchArgs([
+      ...tinyRunFlags(2, 1),
+      '--method',
+      'fednas',
+      '--retrain-rounds',
+      '2',
+      '--out',
+      out,
+      '--name',
+      'retrain',
+    ]);
+    assert.equal(config.retrainRounds, 2);
+    await initBackend('wasm');
+    const tensorsBefore = tf.memory().numTensors;
+    const summary = await runSearch(config);
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'the run leaves no tensors behind');
+    assert.equal(summary.retrainRounds, 2);
+    assert.ok(summary.searchTimeMs > 0 && summary.retrainTimeMs > 0);
+    const dir = join(out, 'retrain');
+    const stages = (await readFile(join(dir, 'rounds.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { stage: string }).stage);
+    assert.deepEqual(stages, ['search', 'retrain', 'retrain']);
+    const state = await loadModelStateFile(join(dir, 'model.fmns'));
+    const space = resolveSearchSpace({ ...config.space, inChannels: 1, imageSize: 28, numClasses: 10 });
+    const expected = genotypeToMasks(summary.genotype, space);
+    for (const [key, mask] of expected) assert.deepEqual(Array.from(state.masks[key]), Array.from(mask), key);
+    const candidateWeights = Object.keys(state.weights).filter((n) => n.includes('.edges.'));
+    assert.ok(candidateWeights.length > 0, 'the derived candidates keep their weights');
   });
 });

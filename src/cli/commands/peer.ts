@@ -83,7 +83,7 @@ ${NETWORK_FLAG_USAGE}
 Search options (as for \`fedmetanas search\`; every peer must use the same):
 ${SEARCH_USAGE.split('\n')
   .filter((l) =>
-    /^ {2}--(method|peers|rounds|local|dataset|partition|alpha|min-size|classes|layers|channels|nodes|relax|tau|prune|personalize|eval|backend|seed|json)/.test(
+    /^ {2}--(method|peers|rounds|local|dataset|partition|alpha|min-size|classes|layers|channels|nodes|relax|meta|task|support|tasks|tau|prune|personalize|eval|backend|seed|json)/.test(
       l,
     ),
   )
@@ -180,8 +180,9 @@ export function roundSettingsOf(net: Partial<NetworkRunOptions>, peers: number):
 
 /** `parseSearchArgs` for another command: its usage errors name that command. */
 export function parseSearchFlagsFor(command: string, argv: string[]): ReturnType<typeof parseSearchArgs> {
+  let parsed: ReturnType<typeof parseSearchArgs>;
   try {
-    return parseSearchArgs(argv);
+    parsed = parseSearchArgs(argv);
   } catch (err) {
     if (err instanceof FedMetaNasError) {
       const Ctor = err.constructor as new (message: string, options?: { cause?: unknown }) => FedMetaNasError;
@@ -189,6 +190,12 @@ export function parseSearchFlagsFor(command: string, argv: string[]): ReturnType
     }
     throw err;
   }
+  if (parsed.config.retrainRounds > 0) {
+    throw new UsageError(
+      `Error in fedmetanas ${command}: --retrain-rounds is supported by \`fedmetanas search\` (in one process) only, found ${parsed.config.retrainRounds}.`,
+    );
+  }
+  return parsed;
 }
 
 /** Parsed `fedmetanas peer` arguments. */

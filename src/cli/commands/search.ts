@@ -4,6 +4,7 @@ import { DEFAULT_SEARCH_RUN, type SearchRunConfig } from '../../run/config.js';
 import { runSearch } from '../../run/search.js';
 import { numberFlag, parseFlags } from '../args.js';
 import { UsageError } from '../errors.js';
+import { LEARNER_FLAG_OPTIONS, LEARNER_FLAG_USAGE, learnerFromFlags } from '../learner-flags.js';
 import { PARTITION_FLAG_OPTIONS, partitionFlagUsage, partitionSpecFromFlags } from '../partition-flags.js';
 
 const D = DEFAULT_SEARCH_RUN;
@@ -30,6 +31,8 @@ ${partitionFlagUsage(SEARCH_PARTITION_DEFAULTS)}
   --channels C            initial channels (default ${D.space.channels})
   --nodes K               intermediate nodes per cell (default ${D.space.nodes})
   --relax hard|soft       Gumbel straight-through or Gumbel-Softmax mixture (default ${D.relax})
+${LEARNER_FLAG_USAGE}
+  --retrain-rounds R      FedAvg retraining of the derived network from scratch after the search (default ${D.retrainRounds}; fednas's protocol)
   --tau-max T, --tau-min T  temperature annealed linearly over the rounds (default ${D.tauMax} -> ${D.tauMin})
   --prune-threshold P     soft-pruning probability threshold (default ${D.pruneThreshold})
   --personalize-steps K   personalized evaluation after K task-learner steps (default 0: off)
@@ -55,6 +58,8 @@ const OPTIONS = {
   channels: { type: 'string' },
   nodes: { type: 'string' },
   relax: { type: 'string' },
+  ...LEARNER_FLAG_OPTIONS,
+  'retrain-rounds': { type: 'string' },
   'tau-max': { type: 'string' },
   'tau-min': { type: 'string' },
   'prune-threshold': { type: 'string' },
@@ -107,6 +112,8 @@ export function parseSearchArgs(argv: string[]): { config: SearchRunConfig; json
       nodes: int('nodes', D.space.nodes ?? 4),
     },
     relax,
+    learner: learnerFromFlags('search', values, D.learner),
+    retrainRounds: int('retrain-rounds', D.retrainRounds, 0),
     tauMax: num('tau-max', D.tauMax, { min: 1e-6 }),
     tauMin: num('tau-min', D.tauMin, { min: 1e-6 }),
     pruneThreshold: num('prune-threshold', D.pruneThreshold, { min: 0, max: 1 }),

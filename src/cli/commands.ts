@@ -30,6 +30,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Run N real peers on 127.0.0.1 as separate processes and write one run folder',
     load: async () => (await import('./commands/simulate.js')).simulateCommand,
   },
+  experiment: {
+    summary: 'Run methods x partitions x seeds resumably and write CSV, a markdown table and plots',
+    load: async () => (await import('./commands/experiment.js')).experimentCommand,
+  },
   data: {
     summary: 'Report per-peer shard sizes and label histograms of a partition',
     load: async () => (await import('./commands/data.js')).dataCommand,

@@ -59,7 +59,8 @@ export interface SearchHooks {
     backend: BackendInfo;
     space: SearchSpaceConfig;
   }) => void;
-  onRound?: (metrics: RoundMetrics) => void;
+  /** Every round of the search, then of the retraining stage when there is one. */
+  onRound?: (metrics: RoundMetrics, stage: 'search' | 'retrain') => void;
 }
 
 /** The search space for a dataset: the run's space settings plus the dataset's shape and classes. */
@@ -143,7 +144,7 @@ export async function runSearch(config: SearchRunConfig, hooks: SearchHooks = {}
       ...harness,
       onRound: (m) => {
         folder.appendJsonl('rounds.jsonl', { stage: 'search', ...m });
-        hooks.onRound?.(m);
+        hooks.onRound?.(m, 'search');
       },
     });
     const searchTimeMs = performance.now() - searchStart;
@@ -160,7 +161,7 @@ export async function runSearch(config: SearchRunConfig, hooks: SearchHooks = {}
         { ...harness, rounds: config.retrainRounds },
         (m) => {
           folder.appendJsonl('rounds.jsonl', { stage: 'retrain', ...m });
-          hooks.onRound?.(m);
+          hooks.onRound?.(m, 'retrain');
         },
       );
       model = retrained.model;

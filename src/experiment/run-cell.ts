@@ -25,8 +25,12 @@ async function runInHarness(cell: ExperimentCell, opts: CellRunOptions): Promise
   const search: RoundMetrics[] = [];
   const curve: RoundPoint[] = [];
   let peakRss = process.memoryUsage().rss;
-  const started = performance.now();
+  // Curve times count from the start of training, as `searchTimeMs` does (dataset loading excluded).
+  let started = performance.now();
   const summary = await runSearch(cell.config, {
+    onStart: () => {
+      started = performance.now();
+    },
     onRound: (m, stage) => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       if (stage === 'search') search.push(m);
@@ -65,16 +69,11 @@ async function runInHarness(cell: ExperimentCell, opts: CellRunOptions): Promise
 
 async function runOnNetwork(cell: ExperimentCell, opts: CellRunOptions): Promise<CellResult> {
   const c = cell.config;
-  const rss: number[] = [];
   const summary = await runSimulation({
     config: c,
     peerArgs: searchRunFlags(c),
     net: {},
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    onRecord: (_i, record) => {
-      const r = record as { rssMiB?: number };
-      if (typeof r.rssMiB === 'number') rss.push(r.rssMiB);
-    },
     ...(opts.onLine ? { onLine: (l: string) => opts.onLine?.(`  ${cell.id} ${l}`) } : {}),
   });
   const rounds = summary.rounds;
@@ -95,7 +94,8 @@ async function runOnNetwork(cell: ExperimentCell, opts: CellRunOptions): Promise
     bytesUpPerPeerRound: mean(rounds.map((r) => r.updateBytes / Math.max(1, r.contributors.length))),
     bytesDownPerPeerRound: mean(rounds.map((r) => r.globalBytes)),
     computeMsPerPeerRound: mean(train),
-    peakRssMiB: rss.length > 0 ? Math.max(...rss) : NaN,
+    // Peer processes do not report their memory in progress records yet: shown as n/a.
+    peakRssMiB: NaN,
     prunedCandidates: summary.prunedCandidates ?? 0,
     genotype: summary.dartsGenotype ?? '',
     curve,

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperimentArgs } from '../../src/cli/commands/experiment.js';
+import { PRESETS } from '../../src/experiment/presets.js';
 import { runExperiment } from '../../src/experiment/runner.js';
 import type { CellResult } from '../../src/experiment/types.js';
 import { initBackend } from '../../src/tensor/backend.js';
@@ -22,6 +23,10 @@ describe('experiment: a real resumable grid (smoke preset, in-process harness)',
     assert.deepEqual(a.preset?.seeds, [3, 4]);
     assert.deepEqual(a.preset?.methods, ['fedavg']);
     assert.equal(a.out, 'results/smoke');
+    for (const name of Object.keys(PRESETS)) {
+      const { preset } = parseExperimentArgs(['--preset', name]);
+      assert.equal(preset?.name, name, 'every preset runs with its own defaults');
+    }
     assert.throws(() => parseExperimentArgs([]), { name: 'UsageError' });
     assert.throws(() => parseExperimentArgs(['--preset', 'smoke', '--mode', 'cloud']), {
       name: 'UsageError',

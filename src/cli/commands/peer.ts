@@ -83,7 +83,7 @@ ${NETWORK_FLAG_USAGE}
 Search options (as for \`fedmetanas search\`; every peer must use the same):
 ${SEARCH_USAGE.split('\n')
   .filter((l) =>
-    /^ {2}--(method|peers|rounds|local|dataset|partition|alpha|min-size|classes|layers|channels|nodes|relax|meta|task|support|tasks|tau|prune|personalize|eval|backend|seed|json)/.test(
+    /^ {2}--(method|peers|rounds|local|dataset|partition|alpha|min-size|classes|layers|channels|nodes|relax|meta|task|support|tau|prune|personalize|eval|backend|seed|json)/.test(
       l,
     ),
   )

@@ -42,7 +42,7 @@ ${NETWORK_FLAG_USAGE.replace(/\(default 2\)$/m, `(default ${SIMULATE_HEARTBEAT_I
 Search options (as for \`fedmetanas search\`):
 ${SEARCH_USAGE.split('\n')
   .filter((l) =>
-    /^ {2}--(method|peers|rounds|local|dataset|data-dir|partition|alpha|min-size|classes|layers|channels|nodes|relax|meta|task|support|tasks|tau|prune|personalize|eval|backend|seed|out|name|json)/.test(
+    /^ {2}--(method|peers|rounds|local|dataset|data-dir|partition|alpha|min-size|classes|layers|channels|nodes|relax|meta|task|support|tau|prune|personalize|eval|backend|seed|out|name|json)/.test(
       l,
     ),
   )
